@@ -1,0 +1,28 @@
+"""Money is integer minor units beside an ISO 4217 currency; never floats."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+# ISO 4217 exponents that differ from 2; everything else has two decimals.
+_EXPONENTS = {"JPY": 0, "KRW": 0, "ISK": 0, "CLP": 0, "VND": 0, "BHD": 3, "KWD": 3, "JOD": 3, "OMR": 3, "TND": 3}
+
+
+def minor_unit_exponent(currency: str) -> int:
+    return _EXPONENTS.get(currency.upper(), 2)
+
+
+def format_amount(amount: int, currency: str | None = None) -> str:
+    """1250 -> '12.50' (and '12.50 EUR' with a currency)."""
+    exponent = minor_unit_exponent(currency or "")
+    sign = "-" if amount < 0 else ""
+    value = abs(amount)
+    if exponent == 0:
+        text = f"{sign}{value}"
+    else:
+        whole, frac = divmod(value, 10**exponent)
+        text = f"{sign}{whole}.{frac:0{exponent}d}"
+    return f"{text} {currency}" if currency else text
+
+
+def percent_of(amount: int, percent: Decimal) -> int:
+    """`percent` % of `amount` minor units, rounded half-up to the minor unit."""
+    return int((Decimal(amount) * percent / Decimal(100)).quantize(Decimal(1), rounding=ROUND_HALF_UP))

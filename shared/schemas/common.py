@@ -1,0 +1,40 @@
+"""Types used across the contract."""
+
+from datetime import UTC, datetime
+from typing import Annotated, Generic, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+
+def _require_offset(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(
+            "timestamp has no UTC offset; send ISO 8601 with an offset, e.g. 2026-03-30T14:23:00Z"
+        )
+    return value.astimezone(UTC)
+
+
+AwareDatetime = Annotated[datetime, AfterValidator(_require_offset)]
+"""A timestamp that must carry an offset; converted to UTC. Naive input is a 422 naming the field."""
+
+T = TypeVar("T")
+
+Slug = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")]
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["EUR"])]
+Amount = Annotated[int, Field(ge=0, description="Money in minor units (1250 = 12.50)")]
+
+
+class ContractModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ErrorBody(BaseModel):
+    detail: str = Field(examples=["The facility 'kamppi-p9' does not exist."])
+    code: str = Field(examples=["not_found"])
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
