@@ -3,7 +3,18 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 # ISO 4217 exponents that differ from 2; everything else has two decimals.
-_EXPONENTS = {"JPY": 0, "KRW": 0, "ISK": 0, "CLP": 0, "VND": 0, "BHD": 3, "KWD": 3, "JOD": 3, "OMR": 3, "TND": 3}
+_EXPONENTS = {
+    "JPY": 0,
+    "KRW": 0,
+    "ISK": 0,
+    "CLP": 0,
+    "VND": 0,
+    "BHD": 3,
+    "KWD": 3,
+    "JOD": 3,
+    "OMR": 3,
+    "TND": 3,
+}
 
 
 def minor_unit_exponent(currency: str) -> int:

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 from typing import Annotated, Generic, TypeVar
 
+from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 
@@ -16,6 +17,22 @@ def _require_offset(value: datetime) -> datetime:
 
 AwareDatetime = Annotated[datetime, AfterValidator(_require_offset)]
 """A timestamp that must carry an offset; converted to UTC. Naive input is a 422 naming the field."""
+
+
+def _check_email(value: str) -> str:
+    # Syntax only (no DNS at validation time); reserved test domains such as `example.test`
+    # (CONTRACT §3's own example) are accepted. The domain is lower-cased, the local part kept.
+    try:
+        result = validate_email(value, check_deliverability=False, test_environment=True)
+    except EmailNotValidError as exc:
+        raise ValueError(f"'{value}' is not a valid e-mail address: {exc}") from None
+    return result.normalized.rsplit("@", 1)[0] + "@" + result.ascii_domain.lower()
+
+
+EmailAddress = Annotated[
+    str, Field(max_length=254, examples=["ops@example.test"]), AfterValidator(_check_email)
+]
+"""An e-mail address, syntax-checked; reserved test domains allowed."""
 
 T = TypeVar("T")
 

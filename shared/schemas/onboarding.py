@@ -4,9 +4,9 @@ from enum import StrEnum
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, EmailStr, Field, HttpUrl
+from pydantic import AfterValidator, Field, HttpUrl
 
-from shared.schemas.common import Amount, ContractModel, Currency, Slug
+from shared.schemas.common import Amount, ContractModel, Currency, EmailAddress, Slug
 from shared.schemas.geometry import GeoJSONGeometry
 from shared.schemas.tariff import ServiceFee, Tariff
 
@@ -54,14 +54,14 @@ class ProviderAuth(StrEnum):
 
 
 class UserEntry(ContractModel):
-    email: EmailStr
+    email: EmailAddress
     password: str | None = Field(default=None, min_length=8)
     role: Role = Role.operator
     name: str | None = None
 
 
 class SuperAdminEntry(ContractModel):
-    email: EmailStr
+    email: EmailAddress
     password: str | None = Field(default=None, min_length=8)
     name: str | None = None
 

@@ -1,5 +1,6 @@
 """Tariffs as CONTRACT §3 fixes them."""
 
+import itertools
 from decimal import Decimal
 from typing import Annotated, Self
 
@@ -35,10 +36,13 @@ class Tariff(ContractModel):
         if self.segments[0].from_minute != 0:
             raise ValueError("the first tariff segment must start at from_minute 0")
         starts = [s.from_minute for s in self.segments]
-        if any(b <= a for a, b in zip(starts, starts[1:], strict=False)):
+        if any(b <= a for a, b in itertools.pairwise(starts)):
             raise ValueError("tariff segments must have strictly increasing from_minute values")
-        if self.max_stay_minutes is not None and self.min_charge_minutes is not None:
-            if self.min_charge_minutes > self.max_stay_minutes:
+        if (
+            self.max_stay_minutes is not None
+            and self.min_charge_minutes is not None
+            and self.min_charge_minutes > self.max_stay_minutes
+        ):
                 raise ValueError("min_charge_minutes cannot exceed max_stay_minutes")
         return self
 

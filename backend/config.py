@@ -1,0 +1,39 @@
+"""Settings from PARKFLOW_* environment variables and a .env file; read when asked, never at import."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path("var")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PARKFLOW_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite://{DEFAULT_DATA_DIR}/parkflow.sqlite3",
+        description="sqlite://path or postgres://user:pass@host:5432/db",
+    )
+    secret_key: SecretStr = Field(
+        default=SecretStr("dev-only-insecure-secret-change-me-0123456789"),
+        description="Signs tokens and encrypts stored provider secrets. Set it in production.",
+    )
+    environment: str = "development"
+    access_token_minutes: int = 15
+    refresh_token_days: int = 30
+    login_attempts_per_minute: int = 5
+    password_hash_concurrency: int = 4
+    data_dir: Path = DEFAULT_DATA_DIR
+    public_base_url: str = "http://127.0.0.1:8000"
+    nearby_max_radius_m: int = 50_000
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

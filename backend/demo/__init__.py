@@ -1,0 +1,1 @@
+"""The demo data of `parkflow demo`: the onboarding file and its generator."""
