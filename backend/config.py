@@ -24,7 +24,11 @@ class Settings(BaseSettings):
     access_token_minutes: int = 15
     refresh_token_days: int = 30
     login_attempts_per_minute: int = 5
+    operator_token_hours: int = 12
     password_hash_concurrency: int = 4
+    # argon2id cost; the defaults are OWASP's. Tests lower them (hashing is ~120 ms at the default).
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
     data_dir: Path = DEFAULT_DATA_DIR
     public_base_url: str = "http://127.0.0.1:8000"
     nearby_max_radius_m: int = 50_000

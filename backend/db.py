@@ -1,5 +1,7 @@
 """Tortoise ORM configuration; the API registers it in its lifespan, the CLI uses it for migrations."""
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 MODEL_MODULES = ["backend.models"]
@@ -23,3 +25,18 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
 
 # For `tortoise makemigrations` (a developer command); the URL is irrelevant to autodetection.
 MIGRATIONS_CONFIG = tortoise_config("sqlite://:memory:")
+
+
+async def apply_migrations(
+    database_url: str, progress: Callable[[str, str, str], object] | None = None
+) -> None:
+    """Apply every pending migration (tortoise's own migration engine) and close the connections."""
+    from tortoise import Tortoise
+    from tortoise.migrations.api.migrate import migrate
+
+    if database_url.startswith("sqlite://") and ":memory:" not in database_url:
+        Path(database_url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        await migrate(config=tortoise_config(database_url), progress=progress)
+    finally:
+        await Tortoise.close_connections()

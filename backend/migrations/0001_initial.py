@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('reminder_minutes', fields.IntField(default=10)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'driver', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A driver account; drivers belong to the platform, not to one operator.'},
+            options={'table': 'driver', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A driver account. Drivers belong to the platform, not to one operator.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                 ('is_default', fields.BooleanField(default=False)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'payment_method', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A processor token and display details only; card numbers never reach us.'},
+            options={'table': 'payment_method', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A processor token and display details only. Card numbers never reach us.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 ('used_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'refresh_token', 'app': 'models', 'pk_attr': 'jti', 'table_description': 'One refresh token per login chain link; rotated on use, so a stolen old one is refused.'},
+            options={'table': 'refresh_token', 'app': 'models', 'pk_attr': 'jti', 'table_description': 'One refresh token per login chain link. Rotated on use, so a stolen old one is refused.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
                 ('branding', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'tenant', 'app': 'models', 'pk_attr': 'id', 'table_description': 'An operator company; every operator-side object belongs to exactly one.'},
+            options={'table': 'tenant', 'app': 'models', 'pk_attr': 'id', 'table_description': 'An operator company. Every operator-side object belongs to exactly one.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -98,7 +98,7 @@ class Migration(migrations.Migration):
                 ('revoked_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('last_used_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'api_key', 'app': 'models', 'pk_attr': 'id', 'table_description': 'An enforcement key (`x-api-key`); only its SHA-256 is stored. Several may be active at once.'},
+            options={'table': 'api_key', 'app': 'models', 'pk_attr': 'id', 'table_description': 'An enforcement key (`x-api-key`). Only its SHA-256 is stored. Several may be active at once.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -131,7 +131,7 @@ class Migration(migrations.Migration):
                 ('api_key_encrypted', fields.TextField(null=True, unique=False)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'provider_connection', 'app': 'models', 'unique_together': (('tenant', 'slug'),), 'pk_attr': 'id', 'table_description': "How a tenant reaches a parking provider's session API; secrets stored encrypted."},
+            options={'table': 'provider_connection', 'app': 'models', 'unique_together': (('tenant', 'slug'),), 'pk_attr': 'id', 'table_description': "How a tenant reaches a parking provider's session API. Secrets stored encrypted."},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -201,7 +201,7 @@ class Migration(migrations.Migration):
                 ('revoked_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('last_used_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'webhook_token', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A camera/barrier webhook bearer token; only its SHA-256 is stored.'},
+            options={'table': 'webhook_token', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A camera/barrier webhook bearer token. Only its SHA-256 is stored.'},
             bases=['Model'],
         ),
     ]

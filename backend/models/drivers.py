@@ -3,7 +3,7 @@ from tortoise.models import Model
 
 
 class Driver(Model):
-    """A driver account; drivers belong to the platform, not to one operator."""
+    """A driver account. Drivers belong to the platform, not to one operator."""
 
     id = fields.UUIDField(primary_key=True)
     email = fields.CharField(max_length=254, unique=True)
@@ -18,7 +18,7 @@ class Driver(Model):
 
 
 class RefreshToken(Model):
-    """One refresh token per login chain link; rotated on use, so a stolen old one is refused."""
+    """One refresh token per login chain link. Rotated on use, so a stolen old one is refused."""
 
     jti = fields.CharField(max_length=64, primary_key=True)
     driver = fields.ForeignKeyField("models.Driver", related_name="refresh_tokens", on_delete=fields.CASCADE)
@@ -44,7 +44,7 @@ class Vehicle(Model):
 
 
 class PaymentMethod(Model):
-    """A processor token and display details only; card numbers never reach us."""
+    """A processor token and display details only. Card numbers never reach us."""
 
     id = fields.UUIDField(primary_key=True)
     driver = fields.ForeignKeyField("models.Driver", related_name="payment_methods", on_delete=fields.CASCADE)

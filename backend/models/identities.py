@@ -21,7 +21,7 @@ class OperatorUser(Model):
 
 
 class ApiKey(Model):
-    """An enforcement key (`x-api-key`); only its SHA-256 is stored. Several may be active at once."""
+    """An enforcement key (`x-api-key`). Only its SHA-256 is stored. Several may be active at once."""
 
     id = fields.UUIDField(primary_key=True)
     tenant = fields.ForeignKeyField("models.Tenant", related_name="api_keys", on_delete=fields.CASCADE)
@@ -39,7 +39,7 @@ class ApiKey(Model):
 
 
 class WebhookToken(Model):
-    """A camera/barrier webhook bearer token; only its SHA-256 is stored."""
+    """A camera/barrier webhook bearer token. Only its SHA-256 is stored."""
 
     id = fields.UUIDField(primary_key=True)
     tenant = fields.ForeignKeyField("models.Tenant", related_name="webhook_tokens", on_delete=fields.CASCADE)

@@ -3,7 +3,7 @@ from tortoise.models import Model
 
 
 class ProviderConnection(Model):
-    """How a tenant reaches a parking provider's session API; secrets stored encrypted."""
+    """How a tenant reaches a parking provider's session API. Secrets stored encrypted."""
 
     id = fields.UUIDField(primary_key=True)
     tenant = fields.ForeignKeyField("models.Tenant", related_name="providers", on_delete=fields.CASCADE)

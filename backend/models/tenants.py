@@ -3,7 +3,7 @@ from tortoise.models import Model
 
 
 class Tenant(Model):
-    """An operator company; every operator-side object belongs to exactly one."""
+    """An operator company. Every operator-side object belongs to exactly one."""
 
     id = fields.UUIDField(primary_key=True)
     slug = fields.CharField(max_length=64, unique=True)

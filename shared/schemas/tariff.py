@@ -43,7 +43,7 @@ class Tariff(ContractModel):
             and self.min_charge_minutes is not None
             and self.min_charge_minutes > self.max_stay_minutes
         ):
-                raise ValueError("min_charge_minutes cannot exceed max_stay_minutes")
+            raise ValueError("min_charge_minutes cannot exceed max_stay_minutes")
         return self
 
 

@@ -1,0 +1,45 @@
+"""OpenAPI helpers: every documented error answers the contract's error body."""
+
+from typing import Any
+
+from shared.schemas.common import ErrorBody
+
+_DESCRIPTIONS = {
+    400: ("Malformed request", "malformed_json", "The request body is not valid JSON."),
+    401: (
+        "No or bad credentials",
+        "not_authenticated",
+        "The access token is missing; send it in the Authorization header.",
+    ),
+    402: ("Payment declined", "payment_declined", "The card was declined; use another payment method."),
+    403: ("Not allowed", "forbidden", "This needs one of the roles: super_admin, tenant_admin."),
+    404: ("Unknown (or another operator's) object", "not_found", "No facility 'kamppi-p9'."),
+    409: ("Conflict", "conflict", "An account with this e-mail already exists; log in instead."),
+    422: ("Invalid input", "validation_error", "'license_plate': The licence plate is empty."),
+    429: (
+        "Rate limited (see Retry-After)",
+        "rate_limited",
+        "Too many login attempts; wait 42 seconds and try again.",
+    ),
+    502: ("Upstream failed", "payment_failed", "The payment processor did not answer; you were not charged."),
+    503: (
+        "Upstream unavailable",
+        "provider_unavailable",
+        "The parking provider is not answering; try again shortly.",
+    ),
+}
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {
+        status: {
+            "model": ErrorBody,
+            "description": _DESCRIPTIONS[status][0],
+            "content": {
+                "application/json": {
+                    "example": {"detail": _DESCRIPTIONS[status][2], "code": _DESCRIPTIONS[status][1]}
+                }
+            },
+        }
+        for status in statuses
+    }

@@ -1,0 +1,45 @@
+"""Everything the request handlers need that is built once, in the lifespan, and injected."""
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from backend.auth.passwords import PasswordHasher
+from backend.auth.ratelimit import LoginRateLimiter
+from backend.auth.tokens import TokenSigner
+from backend.config import Settings
+from backend.kit.secrets import SecretBox
+
+
+@dataclass
+class AppServices:
+    settings: Settings
+    passwords: PasswordHasher
+    tokens: TokenSigner
+    login_limiter: LoginRateLimiter
+    secret_box: SecretBox
+    # Filled by the domains that own them (payments registry, facility index, ...).
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def build_services(settings: Settings) -> AppServices:
+    secret = settings.secret_key.get_secret_value()
+    return AppServices(
+        settings=settings,
+        passwords=PasswordHasher(
+            time_cost=settings.argon2_time_cost,
+            memory_kib=settings.argon2_memory_kib,
+            concurrency=settings.password_hash_concurrency,
+        ),
+        tokens=TokenSigner(secret),
+        login_limiter=LoginRateLimiter(settings.login_attempts_per_minute),
+        secret_box=SecretBox(secret),
+    )
+
+
+def get_services(request: Request) -> AppServices:
+    return request.app.state.services
+
+
+Services = Annotated[AppServices, Depends(get_services)]

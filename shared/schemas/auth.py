@@ -1,0 +1,37 @@
+"""Accounts and tokens (CONTRACT §5)."""
+
+from pydantic import Field
+
+from shared.schemas.common import ContractModel, EmailAddress
+
+
+class RegisterRequest(ContractModel):
+    email: EmailAddress
+    password: str = Field(min_length=1, max_length=200, examples=["correct horse battery"])
+    name: str = Field(default="", max_length=200, examples=["Aino Virtanen"])
+
+
+class DriverOut(ContractModel):
+    id: str
+    email: str
+    name: str
+
+
+class TokenResponse(ContractModel):
+    access_token: str
+    refresh_token: str | None = None
+    token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
+    expires_in: int = Field(description="Seconds until the access token expires")
+
+
+class RefreshRequest(ContractModel):
+    refresh_token: str = Field(min_length=1)
+
+
+class OperatorMe(ContractModel):
+    id: str
+    email: str
+    name: str
+    role: str
+    tenant: str | None = Field(description="Slug of the user's operator; null for super admins")
+    acting_tenant: str | None = Field(description="The operator this request acted for")
