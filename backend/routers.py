@@ -2,13 +2,18 @@
 
 from backend.auth.endpoints import admin_router as admin_auth_router
 from backend.auth.endpoints import router as auth_router
+from backend.facilities.endpoints import router as facilities_router
 from backend.kit.services import AppServices
+from backend.payments.gateways.registry import EXTRAS_KEY as GATEWAYS_KEY
+from backend.payments.gateways.registry import build_gateway_registry
 
 ROUTERS = [
     auth_router,
     admin_auth_router,
+    facilities_router,
 ]
 
 
 async def on_startup(services: AppServices) -> None:
     """Domain start-up hooks (warm caches, register gateways)."""
+    services.extras[GATEWAYS_KEY] = build_gateway_registry(services)

@@ -37,3 +37,8 @@ def format_amount(amount: int, currency: str | None = None) -> str:
 def percent_of(amount: int, percent: Decimal) -> int:
     """`percent` % of `amount` minor units, rounded half-up to the minor unit."""
     return int((Decimal(amount) * percent / Decimal(100)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def plain_decimal(value: Decimal | int | float | str) -> Decimal:
+    """A percentage as people write it: Decimal('2.50') -> 2.5, Decimal('10.00') -> 10 (never 1E+1)."""
+    return Decimal(format(Decimal(str(value)).normalize(), "f"))

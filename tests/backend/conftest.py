@@ -96,6 +96,7 @@ async def client(app) -> AsyncIterator[httpx.AsyncClient]:
     app.dependency_overrides.clear()
     services = app.state.services
     services.login_limiter.__init__(services.settings.login_attempts_per_minute)
+    services.extras.pop("facility_index", None)  # rows were truncated: drop caches built on them
     transport = httpx.ASGITransport(app=app, client=("127.0.0.10", 50000))
     async with httpx.AsyncClient(transport=transport, base_url="http://parkflow.test") as http:
         yield http

@@ -1,0 +1,121 @@
+"""Zone lookup and "near me" for drivers: candidates from every operator, nearest first."""
+
+from collections.abc import Iterable
+from uuid import UUID
+
+from shapely.geometry import Point, shape
+
+from backend.facilities.index import facility_index, invalidate_facility_index
+from backend.kit.errors import NotFoundError
+from backend.kit.services import AppServices
+from backend.models import Facility
+from shared.geo import distance_to_geometry_m
+from shared.money import plain_decimal
+from shared.schemas.facilities import (
+    FacilityDetail,
+    FacilitySummary,
+    PassProductOut,
+    Position,
+    ServiceFeeOut,
+)
+from shared.schemas.geometry import GeoJSONGeometry
+from shared.schemas.tariff import Tariff
+from shared.tariff_text import describe_tariff
+
+MAX_RESULTS = 100
+
+
+def _summary_fields(facility: Facility, distance_m: float | None) -> dict:
+    tenant = facility.tenant
+    center = None
+    if facility.center_lat is not None and facility.center_lon is not None:
+        center = Position(lat=facility.center_lat, lon=facility.center_lon)
+    return {
+        "slug": facility.slug,
+        "name": facility.name,
+        "zone_number": facility.zone_number,
+        "operator": tenant.name,
+        "operator_slug": tenant.slug,
+        "currency": tenant.currency,
+        "detection": facility.detection,
+        "capacity": facility.capacity,
+        "center": center,
+        "distance_m": None if distance_m is None else round(distance_m, 1),
+        "tariff_text": describe_tariff(Tariff.model_validate(facility.tariff), tenant.currency),
+    }
+
+
+def to_summary(facility: Facility, distance_m: float | None = None) -> FacilitySummary:
+    return FacilitySummary(**_summary_fields(facility, distance_m))
+
+
+def _distance_to(facility: Facility, lat: float, lon: float) -> float | None:
+    if facility.geometry:
+        return distance_to_geometry_m(lon, lat, shape(facility.geometry))
+    if facility.center_lon is not None and facility.center_lat is not None:
+        return distance_to_geometry_m(lon, lat, Point(facility.center_lon, facility.center_lat))
+    return None
+
+
+async def by_zone_number(zone_number: str, lat: float | None, lon: float | None) -> list[FacilitySummary]:
+    """Every operator's facility with this zone number; nearest first when a position is given."""
+    facilities = (
+        await Facility.filter(zone_number=zone_number.strip()).select_related("tenant").limit(MAX_RESULTS)
+    )
+    if lat is None or lon is None:
+        return [to_summary(f) for f in sorted(facilities, key=lambda f: (f.name_lower, f.slug))]
+    placed = [(f, _distance_to(f, lat, lon)) for f in facilities]
+    placed.sort(key=lambda pair: (pair[1] is None, pair[1] or 0.0, pair[0].slug))
+    return [to_summary(f, d) for f, d in placed]
+
+
+async def nearby(
+    services: AppServices, lat: float, lon: float, radius_m: float, limit: int
+) -> list[FacilitySummary]:
+    for attempt in range(2):
+        index = await facility_index(services)
+        hits = index.nearby(lon, lat, radius_m, limit=limit)
+        by_id = await _load(f_id for f_id, _ in hits)
+        if len(by_id) == len(hits) or attempt:
+            break
+        # A lot was deleted since the index was built (the index re-checks every few seconds):
+        # rebuild now rather than answer with a hole.
+        invalidate_facility_index(services)
+    return [to_summary(by_id[f_id], d) for f_id, d in hits if f_id in by_id]
+
+
+async def _load(ids: Iterable[UUID]) -> dict[UUID, Facility]:
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    rows = await Facility.filter(id__in=wanted).select_related("tenant")
+    return {f.id: f for f in rows}
+
+
+async def detail(slug: str) -> FacilityDetail:
+    facility = (
+        await Facility.filter(slug=slug.strip().lower())
+        .select_related("tenant")
+        .prefetch_related("pass_products")
+        .first()
+    )
+    if facility is None:
+        raise NotFoundError(f"No facility '{slug}'. Check the sign or search by zone number.")
+    tenant = facility.tenant
+    return FacilityDetail(
+        **_summary_fields(facility, None),
+        timezone=facility.timezone,
+        address=facility.address,
+        tariff=Tariff.model_validate(facility.tariff),
+        service_fee=ServiceFeeOut(
+            percent=plain_decimal(tenant.service_fee_percent), fixed_amount=tenant.service_fee_fixed_amount
+        ),
+        grace_minutes=facility.grace_minutes,
+        early_stop=facility.early_stop,
+        geometry=GeoJSONGeometry.model_validate(facility.geometry) if facility.geometry else None,
+        pass_products=[
+            PassProductOut(slug=p.slug, name=p.name, amount=p.amount, days=p.days)
+            for p in sorted(facility.pass_products, key=lambda p: (p.days, p.slug))
+            if p.is_active
+        ],
+    )
