@@ -22,7 +22,9 @@ def check_password_strength(password: str, email: str = "") -> None:
     lowered = password.lower()
     local = email.split("@", 1)[0].lower()
     if len(set(password)) < 4 or any(
-        lowered.startswith(word) and len(set(lowered[len(word) :])) < 3 for word in _COMMON
+        # a common word, perhaps repeated ("qwertyqwerty"), plus a trivial suffix
+        lowered.startswith(word) and len(set(lowered[len(word) :].replace(word, ""))) < 3
+        for word in _COMMON
     ):
         raise WeakPasswordError("The password is too easy to guess: mix words, numbers or symbols.")
     if local and len(local) >= 4 and local in lowered:

@@ -22,7 +22,7 @@ class LoginRateLimiter:
         self._per_address = RateLimitItemPerMinute(attempts_per_minute * 4)
 
     async def hit(self, scope: str, account: str, address: str) -> None:
-        for item, key in ((self._per_account, account.lower()), (self._per_address, address)):
+        for item, key in ((self._per_account, account.strip().lower()), (self._per_address, address)):
             if not await self._limiter.hit(item, scope, key):
                 stats = await self._limiter.get_window_stats(item, scope, key)
                 retry = int(stats.reset_time - time.time()) + 1

@@ -69,18 +69,23 @@ async def refresh_driver(services: AppServices, refresh_token: str) -> TokenResp
             raise AuthenticationError(
                 "The refresh token is unknown or expired; log in again.", ErrorCode.invalid_token
             )
-        if stored.used_at is not None:
-            # Reuse of a rotated token means it leaked: log the driver out everywhere.
+        reused = stored.used_at is not None
+        if reused:
+            # Reuse of a rotated token means it leaked: log the driver out everywhere. The error is
+            # raised after the block: raising inside it would roll the revocation back.
             await RefreshToken.filter(driver_id=stored.driver_id).delete()  # type: ignore[attr-defined]
-            raise AuthenticationError(
-                "This refresh token was already used; log in again.", ErrorCode.invalid_token
-            )
-        spent = await RefreshToken.filter(jti=stored.jti, used_at=None).update(used_at=now)
-        if spent != 1:
-            raise AuthenticationError(
-                "This refresh token was already used; log in again.", ErrorCode.invalid_token
-            )
-        return await _issue_driver_tokens(services, str(stored.driver_id))  # type: ignore[attr-defined]
+        else:
+            spent = await RefreshToken.filter(jti=stored.jti, used_at=None).update(used_at=now)
+            if spent != 1:
+                raise AuthenticationError(
+                    "This refresh token was already used; log in again.", ErrorCode.invalid_token
+                )
+            issued = await _issue_driver_tokens(services, str(stored.driver_id))  # type: ignore[attr-defined]
+    if reused:
+        raise AuthenticationError(
+            "This refresh token was already used; log in again.", ErrorCode.invalid_token
+        )
+    return issued
 
 
 async def login_operator(services: AppServices, email: str, password: str, address: str) -> TokenResponse:

@@ -1,0 +1,1 @@
+"""Payments: processor gateways (`payments.gateways`) and, later, the charge workflow around them."""
