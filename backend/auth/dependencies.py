@@ -1,7 +1,7 @@
 """Who is calling: `CurrentDriver`, `CurrentOperator`, `TenantAdmin`, `EnforcementKey`, `WebhookCaller`."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 from uuid import UUID
 
@@ -22,6 +22,7 @@ _operator_bearer = OAuth2PasswordBearer(
     tokenUrl="/api/v1/admin/auth/token", scheme_name="OperatorToken", auto_error=False
 )
 _api_key = APIKeyHeader(name="x-api-key", scheme_name="EnforcementKey", auto_error=False)
+_LAST_USED_RESOLUTION = timedelta(minutes=1)
 _webhook_bearer = HTTPBearer(scheme_name="WebhookToken", auto_error=False)
 
 
@@ -137,6 +138,10 @@ async def _enforcement_key(key: Annotated[str | None, Depends(_api_key)]) -> Enf
         raise AuthenticationError(
             "This API key is not valid (unknown or revoked).", ErrorCode.invalid_credentials
         )
+    now = datetime.now(UTC)
+    if found.last_used_at is None or now - found.last_used_at > _LAST_USED_RESOLUTION:
+        # At most one write a minute per key: the check endpoint is a hot read path.
+        await ApiKey.filter(id=found.id).update(last_used_at=now)
     ids = None if found.facility_ids is None else frozenset(UUID(i) for i in found.facility_ids)
     return EnforcementKeyContext(found.id, found.tenant_id, ids)  # type: ignore[attr-defined]
 

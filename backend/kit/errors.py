@@ -116,7 +116,15 @@ def _validation_detail(exc: RequestValidationError) -> tuple[str, ErrorCode, int
         message = f"{where_text}: {msg}"
     if len(errors) > 1:
         message += f" ({len(errors) - 1} more problem{'s' if len(errors) > 2 else ''} in the request.)"
-    code = ErrorCode.naive_timestamp if "no UTC offset" in message else ErrorCode.validation_error
+    fields = {str(p) for p in where}
+    if "no UTC offset" in message:
+        code = ErrorCode.naive_timestamp
+    elif "geometry" in fields:
+        code = ErrorCode.invalid_geometry
+    elif "tariff" in fields:
+        code = ErrorCode.invalid_tariff
+    else:
+        code = ErrorCode.validation_error
     return message, code, 422
 
 

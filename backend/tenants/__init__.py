@@ -1,0 +1,1 @@
+"""Operators (tenants): listed, created and configured through the admin API."""
