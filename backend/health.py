@@ -5,7 +5,19 @@ from tortoise import connections
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health", responses={503: {"description": "The database does not answer"}})
+@router.get(
+    "/health",
+    responses={
+        503: {
+            "description": "The database does not answer",
+            "content": {
+                "application/json": {
+                    "example": {"status": "unavailable", "detail": "The database does not answer."}
+                }
+            },
+        }
+    },
+)
 async def health() -> JSONResponse:
     """200 `{"status": "ok"}` once the database answers."""
     try:

@@ -11,6 +11,7 @@ from backend.config import Settings, get_settings
 from backend.db import tortoise_config
 from backend.health import router as health_router
 from backend.kit.errors import install_error_handlers
+from backend.kit.openapi import contract_openapi
 from backend.kit.services import build_services
 from backend.routers import ROUTERS, on_startup
 
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.openapi = contract_openapi(app)  # type: ignore[method-assign]
     app.include_router(health_router)
     for router in ROUTERS:
         app.include_router(router)

@@ -42,6 +42,7 @@ async def refresh(body: RefreshRequest, services: Services) -> TokenResponse:
 
 @router.get("/me", response_model=DriverOut, responses=errors(401))
 async def me(driver: CurrentDriver) -> DriverOut:
+    """The signed-in driver's account."""
     return DriverOut(id=str(driver.id), email=driver.email, name=driver.name)
 
 
@@ -55,6 +56,7 @@ async def admin_token(
 
 @admin_router.get("/me", response_model=OperatorMe, responses=errors(401, 404))
 async def admin_me(ctx: CurrentOperator) -> OperatorMe:
+    """The signed-in operator user, their role, and the operator this request acts for."""
     user = ctx.user
     return OperatorMe(
         id=str(user.id),

@@ -65,6 +65,7 @@ async def create_facility(ctx: TenantAdmin, body: FacilityCreate, services: Serv
 
 @router.get("/{slug}", response_model=AdminFacility, responses=errors(401, 403, 404))
 async def get_facility(ctx: TenantStaff, slug: str) -> AdminFacility:
+    """One of the operator's facilities with its full configuration."""
     return await service.get_facility(ctx, slug)
 
 

@@ -1,6 +1,10 @@
 """OpenAPI helpers: every documented error answers the contract's error body."""
 
+from collections.abc import Callable
 from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 
 from shared.schemas.common import ErrorBody
 
@@ -43,3 +47,37 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
         }
         for status in statuses
     }
+
+
+def contract_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    """FastAPI documents its own 422 body; ours is the contract's error body, so say that."""
+
+    def build() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        spec = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        spec.setdefault("components", {}).setdefault("schemas", {})["ErrorBody"] = (
+            ErrorBody.model_json_schema()
+        )
+        invalid = errors(422)[422]
+        for item in spec.get("paths", {}).values():
+            for operation in item.values():
+                responses = operation.get("responses", {})
+                if "422" in responses:
+                    responses["422"] = {
+                        "description": invalid["description"],
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/ErrorBody"},
+                                "example": invalid["content"]["application/json"]["example"],
+                            }
+                        },
+                    }
+        for unused in ("HTTPValidationError", "ValidationError"):
+            spec["components"]["schemas"].pop(unused, None)
+        app.openapi_schema = spec
+        return spec
+
+    return build

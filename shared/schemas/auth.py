@@ -25,7 +25,7 @@ class TokenResponse(ContractModel):
 
 
 class RefreshRequest(ContractModel):
-    refresh_token: str = Field(min_length=1)
+    refresh_token: str = Field(min_length=1, examples=["rt_Jx0mQ2n6k9YbX1..."])
 
 
 class OperatorMe(ContractModel):

@@ -48,7 +48,7 @@ async def engine_url(engine: str, tmp: Path) -> str:
     return url
 
 
-def test_settings(database_url: str, **overrides) -> Settings:
+def make_settings(database_url: str, **overrides) -> Settings:
     values = {
         "database_url": database_url,
         "secret_key": "test-secret-key-0123456789abcdef0123456789",
@@ -70,7 +70,7 @@ def engine(request: pytest.FixtureRequest) -> str:
 async def app_and_url(engine: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[tuple]:
     url = await engine_url(engine, tmp_path_factory.mktemp(engine))
     await apply_migrations(url)
-    app = create_app(test_settings(url))
+    app = create_app(make_settings(url))
     async with app.router.lifespan_context(app):
         yield app, url
 
