@@ -188,7 +188,15 @@ def _tenant_logins(tenant: TenantEntry) -> list[str]:
     return lines
 
 
+def _served_paths() -> set[str]:
+    """Paths the API serves, so the examples only show what works in this build."""
+    from backend.routers import ROUTERS
+
+    return {route.path for router in ROUTERS for route in router.routes}  # type: ignore[attr-defined]
+
+
 def _examples(data: OnboardingFile, base: str) -> list[str]:
+    served = _served_paths()
     tenant, facility = _example_facility(data)
     if tenant is None or facility is None:
         return [f"curl {base}/health"]
@@ -197,12 +205,12 @@ def _examples(data: OnboardingFile, base: str) -> list[str]:
         f"curl '{base}/api/v1/facilities?zone_number={facility.zone_number}'",
     ]
     key = next((k.key for k in tenant.api_keys if k.key and not k.facilities), None)
-    if key:
+    if key and "/api/enforcement/check/{plate}" in served:
         lines += [
             "# enforcement: may this car be here?",
             f"curl -H 'x-api-key: {key}' '{base}/api/enforcement/check/ABC-123?facility={facility.slug}'",
         ]
-    if tenant.webhook_tokens:
+    if tenant.webhook_tokens and "/webhook" in served:
         now = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
         body = json.dumps(
             {"event": "entry", "plate": "ABC-123", "facility_id": facility.slug, "timestamp": now}
