@@ -30,13 +30,15 @@ MIGRATIONS_CONFIG = tortoise_config("sqlite://:memory:")
 async def apply_migrations(
     database_url: str, progress: Callable[[str, str, str], object] | None = None
 ) -> None:
-    """Apply every pending migration (tortoise's own migration engine) and close the connections."""
-    from tortoise import Tortoise
+    """Apply every pending migration (tortoise's own migration engine) and close the connections.
+
+    Runs in its own Tortoise context, so a caller's live context (a running app, a test session)
+    is neither re-initialised nor closed.
+    """
+    from tortoise.context import TortoiseContext
     from tortoise.migrations.api.migrate import migrate
 
     if database_url.startswith("sqlite://") and ":memory:" not in database_url:
         Path(database_url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
-    try:
+    async with TortoiseContext():
         await migrate(config=tortoise_config(database_url), progress=progress)
-    finally:
-        await Tortoise.close_connections()

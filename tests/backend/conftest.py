@@ -13,6 +13,7 @@ import asyncpg
 import httpx
 import pytest
 from tortoise import Tortoise, connections
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from backend.config import Settings
 from backend.db import apply_migrations
@@ -69,6 +70,9 @@ def engine(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(scope="session")
 async def app_and_url(engine: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[tuple]:
     url = await engine_url(engine, tmp_path_factory.mktemp(engine))
+    # Tortoise caches each model's INSERT/DELETE SQL per connection *name*, not per dialect:
+    # the SQLite half's "?" placeholders would otherwise reach PostgreSQL.
+    EXECUTOR_CACHE.clear()
     await apply_migrations(url)
     app = create_app(make_settings(url))
     async with app.router.lifespan_context(app):

@@ -9,11 +9,11 @@ from shapely.geometry import shape
 
 from backend.demo import build_onboarding
 from shared.schemas.onboarding import Detection, OnboardingFile
+from tests.shared_data import SHARED_DATA, require_data
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ONBOARDING = REPO_ROOT / "assets" / "demo" / "onboarding.json"
 CLEVELAND = REPO_ROOT / "assets" / "polygons" / "fixture_cleveland_parking_lots_30.geojson"
-SHARED_CLEVELAND = REPO_ROOT.parent / "shared" / "data" / "polygons" / CLEVELAND.name
 
 
 @pytest.fixture(scope="module")
@@ -164,9 +164,11 @@ def test_every_polygon_is_valid(onboarding: OnboardingFile) -> None:
             assert not geometry.is_empty, facility.slug
 
 
-@pytest.mark.skipif(not SHARED_CLEVELAND.is_file(), reason="../shared/data is not beside the repository")
 def test_assets_copy_matches_shared_data() -> None:
-    assert CLEVELAND.read_bytes() == SHARED_CLEVELAND.read_bytes()
+    shared = SHARED_DATA / "polygons" / CLEVELAND.name
+    if not shared.is_file():
+        require_data("polygons/us_downtown_parking_lots_prn.geojson")  # skip locally, fail in CI
+    assert CLEVELAND.read_bytes() == shared.read_bytes()
 
 
 def test_attribution_kept() -> None:

@@ -3,7 +3,6 @@
 import json
 import math
 import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -23,13 +22,12 @@ from shared.geo import (
     distance_to_geometry_m,
     parse_lot_geometry,
 )
+from tests.shared_data import require_data
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "polygons"
-US_LOTS = DATA / "us_downtown_parking_lots_prn.geojson"
-CLEVELAND = DATA / "fixture_cleveland_parking_lots_30.geojson"
+US_LOTS = "polygons/us_downtown_parking_lots_prn.geojson"
+CLEVELAND = "polygons/fixture_cleveland_parking_lots_30.geojson"
 INVALID_US_LOT = "fayetteville-ar-0071"
 
-needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=f"polygon data not found at {DATA}")
 
 # An independent reference for geodesic distances (pyproj's Geod is used here only to place points).
 WGS84 = Geod(ellps="WGS84")
@@ -67,7 +65,7 @@ def multipolygon(*polygons: list[list[list[float]]]) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def us_features() -> list[dict[str, Any]]:
-    return json.loads(US_LOTS.read_text())["features"]
+    return json.loads(require_data(US_LOTS).read_text())["features"]
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +84,7 @@ def us_parsed(
 
 @pytest.fixture(scope="module")
 def cleveland() -> list[tuple[str, Polygon | MultiPolygon]]:
-    features = json.loads(CLEVELAND.read_text())["features"]
+    features = json.loads(require_data(CLEVELAND).read_text())["features"]
     return [(f["properties"]["id"], parse_lot_geometry(f["geometry"])) for f in features]
 
 
@@ -100,7 +98,6 @@ def brute_force_nearby(lots, lon: float, lat: float, radius_m: float) -> list[tu
     return sorted(((key, d) for key, d in found if d <= radius_m), key=lambda item: item[1])
 
 
-@needs_data
 def test_us_lots_all_parse_except_the_one_with_a_collapsed_hole(us_features, us_parsed):
     lots, failures = us_parsed
     assert len(us_features) == 15_741
@@ -118,7 +115,6 @@ def test_us_lots_all_parse_except_the_one_with_a_collapsed_hole(us_features, us_
     assert error.location == pytest.approx((-94.159932, 36.067991))
 
 
-@needs_data
 def test_us_index_builds_fast_and_finds_every_lot_by_a_point_inside_it(us_parsed):
     lots, _ = us_parsed
     started = time.perf_counter()
@@ -135,7 +131,6 @@ def test_us_index_builds_fast_and_finds_every_lot_by_a_point_inside_it(us_parsed
     assert missing == []
 
 
-@needs_data
 def test_us_nearby_agrees_with_brute_force_within_a_city(us_parsed):
     lots, _ = us_parsed
     index = LotIndex(lots)
@@ -153,7 +148,6 @@ def test_us_nearby_agrees_with_brute_force_within_a_city(us_parsed):
     assert total >= 50  # downtown Seattle is dense with lots; an empty answer would prove nothing
 
 
-@needs_data
 def test_containing_finds_each_cleveland_lot_and_counts_its_edge(cleveland, cleveland_index):
     for key, geometry in cleveland:
         point = geometry.representative_point()
@@ -163,7 +157,6 @@ def test_containing_finds_each_cleveland_lot_and_counts_its_edge(cleveland, clev
     assert cleveland_index.containing(-81.60, 41.45) == []
 
 
-@needs_data
 def test_nearby_is_sorted_within_radius_and_matches_geodesic_distances(cleveland, cleveland_index):
     geometries = dict(cleveland)
     found = cleveland_index.nearby(*PUBLIC_SQUARE, 600)
@@ -186,7 +179,6 @@ def test_nearby_is_sorted_within_radius_and_matches_geodesic_distances(cleveland
     assert cleveland_index.nearby(*PUBLIC_SQUARE, 600, limit=3) == found[:3]
 
 
-@needs_data
 def test_a_point_a_kilometre_away_finds_nothing_brute_force_would_not(cleveland, cleveland_index):
     key, geometry = cleveland[0]
     lon, lat = moved(geometry.representative_point().x, geometry.representative_point().y, 90, 1000)
@@ -198,7 +190,6 @@ def test_a_point_a_kilometre_away_finds_nothing_brute_force_would_not(cleveland,
     assert reference_distance_m(lon, lat, geometry) > 500
 
 
-@needs_data
 def test_nearby_equals_brute_force_for_random_points_and_radii(cleveland, cleveland_index):
     rng = np.random.default_rng(2024)
     for _ in range(60):

@@ -3,7 +3,6 @@
 import json
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,10 +12,11 @@ from shared.pricing import quote
 from shared.schemas.tariff import Tariff
 from shared.tariff_text import describe_tariff
 from shared.tariffs_sbb import tariff_from_sbb
+from tests.shared_data import find_data
 
-# The data folder sits beside the repository root.
-SBB_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "tariffs"
-SBB_PRICING = SBB_DATA / "sbb_park_and_rail_pricing.json"
+# ../shared/data/tariffs beside the repository, or the in-repo copy (tests/fixtures).
+SBB_PRICING = find_data("tariffs/sbb_park_and_rail_pricing.json")
+assert SBB_PRICING is not None, "the SBB pricing data is missing from tests/fixtures"
 
 DURATIONS_MINUTES = [
     1, 5, 14, 15, 16, 30, 59, 60, 61, 90, 119, 120, 121, 180, 240, 241, 300, 359, 360, 361,

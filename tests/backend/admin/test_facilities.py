@@ -1,34 +1,18 @@
 """Facilities as an operator configures them: create, list, change, delete."""
 
 import json
-from pathlib import Path
 
 from backend.models import Facility
 from shared.geo import InvalidGeometryError, parse_lot_geometry
 from tests.backend.admin.conftest import ADMIN, TARIFF, Operator, created, facility_body, square
+from tests.shared_data import INVALID_US_LOT_FIXTURE, find_data
 
-# ../shared/data beside the repository (the project's shared data sets).
-POLYGONS = Path(__file__).resolve().parents[4] / "shared/data/polygons/us_downtown_parking_lots_prn.geojson"
-# Where that data is absent: the same defect (a hole with only two distinct corners) on a small lot.
-DEGENERATE_HOLE = {
-    "type": "Polygon",
-    "coordinates": [
-        [
-            [-94.1603, 36.0670],
-            [-94.1590, 36.0670],
-            [-94.1590, 36.0684],
-            [-94.1603, 36.0684],
-            [-94.1603, 36.0670],
-        ],
-        [[-94.159932, 36.067991], [-94.159932, 36.067991], [-94.159988, 36.067993], [-94.159932, 36.067991]],
-    ],
-}
+# The US downtown lots data set, or the copy of its one invalid lot when ../shared/data is absent.
+POLYGONS = find_data("polygons/us_downtown_parking_lots_prn.geojson") or INVALID_US_LOT_FIXTURE
 
 
 def invalid_lot() -> dict:
     """The one lot outline in the US downtown data set that is refused (fayetteville-ar-0071)."""
-    if not POLYGONS.is_file():
-        return DEGENERATE_HOLE
     features = json.loads(POLYGONS.read_text(encoding="utf-8"))["features"]
     lot = next(f for f in features if f["properties"]["id"] == "fayetteville-ar-0071")
     try:

@@ -7,10 +7,12 @@ import pytest
 from tortoise import Tortoise
 
 from backend.onboarding import LoadReport, load_onboarding, parse_onboarding
+from tests.shared_data import INVALID_US_LOT_FIXTURE, find_data
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DEMO_FILE = REPO_ROOT / "assets" / "demo" / "onboarding.json"
-PRN_LOTS = REPO_ROOT.parent / "shared" / "data" / "polygons" / "us_downtown_parking_lots_prn.geojson"
+# The US downtown lots data set, or the copy of its one invalid lot when ../shared/data is absent.
+PRN_LOTS = find_data("polygons/us_downtown_parking_lots_prn.geojson") or INVALID_US_LOT_FIXTURE
 _DEMO = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
 
 

@@ -14,18 +14,11 @@ from shared.geo import InvalidGeometryError, parse_lot_geometry
 from tests.backend.onboarding.conftest import PRN_LOTS, all_rows, facility, load, row_counts, tenant
 
 HELSINKI = "tenants[1] (helsinki-parking)"
-# A bow tie: the outline crosses itself. Used only when ../shared/data is not beside the repository.
-_BOWTIE = {
-    "type": "Polygon",
-    "coordinates": [[[24.93, 60.16], [24.94, 60.17], [24.94, 60.16], [24.93, 60.17], [24.93, 60.16]]],
-}
 
 
 @cache
 def invalid_real_lot() -> dict[str, Any]:
     """The one lot of the US downtown data set whose outline is unusable (found, not hard-coded)."""
-    if not PRN_LOTS.is_file():
-        return _BOWTIE
     for feature in json.loads(PRN_LOTS.read_text(encoding="utf-8"))["features"]:
         try:
             parse_lot_geometry(feature["geometry"])
