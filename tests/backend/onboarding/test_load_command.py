@@ -93,9 +93,8 @@ async def test_a_bad_file_is_refused_naming_the_entry(database_url: str, bad_fil
     assert "62 created, 0 updated, 0 unchanged." in out
 
 
-async def test_load_asks_for_migrations_first(engine: str, database_url: str) -> None:
-    if engine != "sqlite":
-        pytest.skip("the PostgreSQL test database is already migrated by the session")
+async def test_load_asks_for_migrations_first(tmp_path: Path) -> None:
+    database_url = f"sqlite://{tmp_path / 'never-migrated.sqlite3'}"
     code, _, err = await parkflow("load", str(DEMO_FILE), database_url=database_url)
     assert code == 2
     assert "run `parkflow migrate` first" in err
