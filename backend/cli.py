@@ -43,6 +43,17 @@ def serve(
 
 
 @app.command()
+def worker() -> None:
+    """Run background jobs (charging exits, receipts, retries) without the API, for scale-out.
+
+    Set PARKFLOW_RUN_JOBS_IN_PROCESS=false on the API processes when workers run."""
+    from backend.worker.standalone import run_worker
+
+    typer.echo("Parkflow worker: running background jobs (Ctrl-C to stop)")
+    asyncio.run(run_worker(get_settings()))
+
+
+@app.command()
 def load(
     file: Annotated[
         Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="JSON or YAML file")

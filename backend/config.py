@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     data_dir: Path = DEFAULT_DATA_DIR
     public_base_url: str = "http://127.0.0.1:8000"
     nearby_max_radius_m: int = 50_000
+    # Run background jobs (charging exits, receipts) inside the API process. Turn off when
+    # `parkflow worker` processes do it instead.
+    run_jobs_in_process: bool = True
 
     @property
     def is_sqlite(self) -> bool:

@@ -34,8 +34,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         async with RegisterTortoise(
             app, config=tortoise_config(settings.database_url), use_tz=True, timezone="UTC"
         ):
-            await on_startup(app.state.services)
-            yield
+            services = app.state.services
+            await on_startup(services)
+            if settings.run_jobs_in_process:
+                services.jobs.start()
+            try:
+                yield
+            finally:
+                await services.jobs.stop()
         await connections.close_all(discard=True)
 
     app = FastAPI(

@@ -10,6 +10,7 @@ from backend.auth.ratelimit import LoginRateLimiter
 from backend.auth.tokens import TokenSigner
 from backend.config import Settings
 from backend.kit.secrets import SecretBox
+from backend.worker.runner import JobRunner
 
 
 @dataclass
@@ -19,6 +20,7 @@ class AppServices:
     tokens: TokenSigner
     login_limiter: LoginRateLimiter
     secret_box: SecretBox
+    jobs: JobRunner
     # Filled by the domains that own them (payments registry, facility index, ...).
     extras: dict[str, Any] = field(default_factory=dict)
 
@@ -35,6 +37,7 @@ def build_services(settings: Settings) -> AppServices:
         tokens=TokenSigner(secret),
         login_limiter=LoginRateLimiter(settings.login_attempts_per_minute),
         secret_box=SecretBox(secret),
+        jobs=JobRunner(),
     )
 
 
