@@ -35,6 +35,16 @@ class Settings(BaseSettings):
     # Run background jobs (charging exits, receipts) inside the API process. Turn off when
     # `parkflow worker` processes do it instead.
     run_jobs_in_process: bool = True
+    # Receipts: smtp://user:pass@host:587 (STARTTLS when offered), smtp+starttls:// (STARTTLS required),
+    # smtps://host:465 (TLS from the start). Unset: each message is written as an .eml file into
+    # <data_dir>/outbox/ (the demo's local outbox).
+    smtp_url: SecretStr | None = None
+    smtp_timeout_seconds: float = 30.0
+    mail_from: str = "Parkflow <receipts@parkflow.test>"
+    # Tell the driver this many minutes before an open stay's free period ends.
+    free_period_reminder_minutes: int = 5
+    # How often each process looks for driver events written by other processes (worker, workers).
+    events_poll_seconds: float = 1.0
 
     @property
     def is_sqlite(self) -> bool:

@@ -1,7 +1,8 @@
 """What the driver's app hears about (server-sent events on `GET /api/v1/me/events`).
 
-Kinds: `entry_detected`, `free_period_ending`, `exit_charged`, `payment_failed`, `stay_paid`,
-`pass_purchased`, `receipt_sent` (later: `session_started`, `expiring_soon`, `expired`).
+Kinds and payloads: `shared.schemas.events` (`entry_detected`, `free_period_ending`, `exit_charged`,
+`payment_failed`, `stay_paid`, `pass_purchased`, `receipt_sent`; later `session_started`,
+`expiring_soon`, `expired`).
 """
 
 from typing import Any
@@ -9,6 +10,7 @@ from uuid import UUID
 
 from backend.kit.services import AppServices
 from backend.models import DriverEvent
+from backend.notifications.broker import EXTRAS_KEY
 
 
 async def notify_driver(
@@ -17,10 +19,11 @@ async def notify_driver(
     """Record an event for the driver and wake their open event streams.
 
     Call it after the change it reports has committed (or outside a transaction): a stream woken
-    before the commit would not see the row until its next periodic look.
+    before the commit would not see the row until its next periodic look. The payload must be JSON
+    (ids and timestamps as strings: `str(uuid)`, `dt.isoformat()`).
     """
     event = await DriverEvent.create(driver_id=driver_id, kind=kind, payload=payload)
-    broker = services.extras.get("event_broker")
+    broker = services.extras.get(EXTRAS_KEY)
     if broker is not None:
         broker.wake(driver_id)
     return event
