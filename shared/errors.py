@@ -29,6 +29,10 @@ class ErrorCode(StrEnum):
     onboarding_invalid = "onboarding_invalid"
     method_not_allowed = "method_not_allowed"
     provider_unavailable = "provider_unavailable"
+    provider_rejected = "provider_rejected"
+    already_parked = "already_parked"
+    session_not_active = "session_not_active"
+    idempotency_conflict = "idempotency_conflict"
     internal_error = "internal_error"
 
 

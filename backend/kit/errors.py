@@ -40,6 +40,10 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.onboarding_invalid: 422,
     ErrorCode.method_not_allowed: 405,
     ErrorCode.provider_unavailable: 503,
+    ErrorCode.provider_rejected: 422,
+    ErrorCode.already_parked: 409,
+    ErrorCode.session_not_active: 409,
+    ErrorCode.idempotency_conflict: 409,
     ErrorCode.internal_error: 500,
 }
 
