@@ -161,7 +161,10 @@ async def _webhook_caller(
         raise AuthenticationError(
             "This webhook token is not valid (unknown or revoked).", ErrorCode.invalid_credentials
         )
-    await WebhookToken.filter(id=found.id).update(last_used_at=datetime.now(UTC))
+    now = datetime.now(UTC)
+    if found.last_used_at is None or now - found.last_used_at > _LAST_USED_RESOLUTION:
+        # At most one write a minute per token: cameras send hundreds of events a second.
+        await WebhookToken.filter(id=found.id).update(last_used_at=now)
     return found.tenant_id  # type: ignore[attr-defined]
 
 

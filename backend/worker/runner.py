@@ -57,13 +57,18 @@ async def enqueue(
 class JobRunner:
     def __init__(self, concurrency: int = 8) -> None:
         self._handlers: dict[str, Handler] = {}
+        self._give_up: dict[str, Handler] = {}
         self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(concurrency)
         self._task: asyncio.Task | None = None
         self._running: set[asyncio.Task] = set()
 
-    def register(self, kind: str, handler: Handler) -> None:
+    def register(self, kind: str, handler: Handler, *, on_give_up: Handler | None = None) -> None:
+        """`on_give_up(payload)` runs once when the job has failed `max_attempts` times, so the
+        domain can leave a visible state (e.g. a stay marked unpaid) instead of a stuck one."""
         self._handlers[kind] = handler
+        if on_give_up is not None:
+            self._give_up[kind] = on_give_up
 
     def wake(self) -> None:
         """Look for due jobs now (call after committing a transaction that enqueued some)."""
@@ -88,8 +93,12 @@ class JobRunner:
             claimed = await self.run_due()
             if self._running:
                 await asyncio.gather(*list(self._running), return_exceptions=True)
-            if not claimed and not self._running:
+            # The background loop may hold a job it claimed but has not started yet: wait for it.
+            busy = await Job.filter(status="running", locked_until__gte=datetime.now(UTC)).exists()
+            if not claimed and not self._running and not busy:
                 return
+            if busy and not claimed:
+                await asyncio.sleep(0.01)
             if asyncio.get_running_loop().time() > deadline:
                 raise TimeoutError("jobs kept coming for longer than the drain timeout")
 
@@ -153,6 +162,12 @@ class JobRunner:
             await Job.filter(id=job.id).update(
                 status="failed", last_error=error, finished_at=datetime.now(UTC)
             )
+            give_up = self._give_up.get(job.kind)
+            if give_up is not None:
+                try:
+                    await give_up(job.payload)
+                except Exception:
+                    log.exception("give-up handler of job %s (%s) failed", job.id, job.kind)
             return
         backoff = timedelta(seconds=min(2**job.attempts, 3600))
         log.warning(
