@@ -76,6 +76,21 @@ def demo(
     raise typer.Exit(run_demo(port=port, fresh=fresh, echo=typer.echo))
 
 
+@app.command("provider-sandbox")
+def provider_sandbox(
+    host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 9100,
+    config: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, readable=True, help="JSON/YAML connections and faults"),
+    ] = None,
+) -> None:
+    """Run the provider emulator (CONTRACT §6): demo credentials, short-lived tokens, scriptable faults."""
+    from backend.providers.sandbox.server import run_sandbox
+
+    raise typer.Exit(run_sandbox(host=host, port=port, config_file=config, echo=typer.echo))
+
+
 def _redact(url: str) -> str:
     if "@" in url and "://" in url:
         scheme, rest = url.split("://", 1)
