@@ -2,8 +2,9 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("var")
@@ -45,6 +46,27 @@ class Settings(BaseSettings):
     free_period_reminder_minutes: int = 5
     # How often each process looks for driver events written by other processes (worker, workers).
     events_poll_seconds: float = 1.0
+    # Payments. The sandbox stays the default. A Stripe secret key (sk_test_..., sk_live_... or a
+    # restricted rk_...) registers the Stripe gateway; `payment_gateway` picks the processor new
+    # payment methods go to when their token's shape does not say (pm_... Stripe's, tok_... the sandbox's).
+    payment_gateway: Literal["sandbox", "stripe"] = "sandbox"
+    stripe_secret_key: SecretStr | None = None
+    # Where the Stripe SDK sends requests (default: Stripe's own API); tests point it at a loopback server.
+    stripe_api_base: str | None = None
+    stripe_timeout_seconds: float = 20.0
+    # The SDK retries connection errors, 409s and 5xx with backoff, under the same idempotency key.
+    stripe_max_network_retries: int = Field(default=2, ge=0, le=5)
+
+    @field_validator("stripe_secret_key", "stripe_api_base", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _gateway_is_configured(self) -> "Settings":
+        if self.payment_gateway == "stripe" and self.stripe_secret_key is None:
+            raise ValueError("PARKFLOW_PAYMENT_GATEWAY=stripe needs PARKFLOW_STRIPE_SECRET_KEY to be set.")
+        return self
 
     @property
     def is_sqlite(self) -> bool:

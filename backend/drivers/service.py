@@ -124,8 +124,9 @@ async def add_payment_method(
     driver: Driver, body: PaymentMethodCreate, gateways: GatewayRegistry
 ) -> PaymentMethodOut:
     """Save a processor token with the card's display details (from the processor, never from the
-    client). Declines happen when the card is charged, not here."""
-    gateway = gateways.default
+    client). Declines happen when the card is charged, not here. The token's shape picks the
+    processor (`pm_...` Stripe, `tok_...` the sandbox), else the configured default."""
+    gateway = gateways.for_new_token(body.token)
     card = await gateway.describe_token(body.token)
     _check_not_expired(card, datetime.now(UTC))
     methods = PaymentMethodRepository(driver.id)
