@@ -56,8 +56,25 @@ class Settings(BaseSettings):
     stripe_timeout_seconds: float = 20.0
     # The SDK retries connection errors, 409s and 5xx with backoff, under the same idempotency key.
     stripe_max_network_retries: int = Field(default=2, ge=0, le=5)
+    # Parking providers (CONTRACT §6): a timeout on every call, a few retries with backoff on technical
+    # failures only, and never a wait longer than `provider_retry_after_max_seconds` for a 429.
+    provider_timeout_seconds: float = Field(default=5.0, gt=0, le=120)
+    provider_connect_timeout_seconds: float = Field(default=3.0, gt=0, le=60)
+    provider_max_attempts: int = Field(default=3, ge=1, le=10)
+    provider_backoff_seconds: float = Field(default=0.2, ge=0, le=30)
+    provider_retry_after_max_seconds: float = Field(default=5.0, ge=0, le=120)
+    # An OAuth2 token is fetched again this long before it expires (at most a tenth of its lifetime).
+    provider_token_leeway_seconds: float = Field(default=30.0, ge=0, le=600)
+    # The INRIX/ParkMe-style parking data API merged into /facilities/nearby; unset = not used.
+    # The sandbox serves one at http://127.0.0.1:9100/data/v1 (key data_demo_key_0123456789).
+    parking_data_url: str | None = None
+    parking_data_key: SecretStr | None = None
+    parking_data_timeout_seconds: float = Field(default=1.0, gt=0, le=30)
+    parking_data_cache_seconds: float = Field(default=60.0, ge=0, le=3600)
 
-    @field_validator("stripe_secret_key", "stripe_api_base", mode="before")
+    @field_validator(
+        "stripe_secret_key", "stripe_api_base", "parking_data_url", "parking_data_key", mode="before"
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -1,14 +1,23 @@
 """Every domain's routers, in the order they appear in the API docs."""
 
+from functools import partial
+
+from backend.anpr.endpoints import router as anpr_router
 from backend.auth.endpoints import admin_router as admin_auth_router
 from backend.auth.endpoints import router as auth_router
 from backend.drivers.endpoints import router as drivers_router
+from backend.enforcement.endpoints import router as enforcement_router
 from backend.facilities.admin_endpoints import router as admin_facilities_router
 from backend.facilities.endpoints import router as facilities_router
 from backend.identities.endpoints import router as admin_identities_router
 from backend.kit.services import AppServices
+from backend.notifications.endpoints import router as notifications_router
+from backend.notifications.setup import install_notifications
+from backend.passes.endpoints import router as passes_router
 from backend.payments.gateways.registry import EXTRAS_KEY as GATEWAYS_KEY
 from backend.payments.gateways.registry import build_gateway_registry
+from backend.stays.endpoints import router as stays_router
+from backend.stays.settle import CHARGE_STAY_EXIT, charge_stay_exit, give_up_stay_exit
 from backend.tenants.endpoints import router as admin_tenants_router
 
 ROUTERS = [
@@ -16,12 +25,21 @@ ROUTERS = [
     admin_auth_router,
     drivers_router,
     facilities_router,
+    stays_router,
+    anpr_router,
     admin_tenants_router,
     admin_identities_router,
     admin_facilities_router,
+    passes_router,
+    enforcement_router,
+    notifications_router,
 ]
 
 
 async def on_startup(services: AppServices) -> None:
     """Domain start-up hooks (warm caches, register gateways)."""
     services.extras[GATEWAYS_KEY] = build_gateway_registry(services)
+    install_notifications(services)
+    services.jobs.register(
+        CHARGE_STAY_EXIT, partial(charge_stay_exit, services), on_give_up=give_up_stay_exit
+    )

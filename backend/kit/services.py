@@ -41,7 +41,7 @@ def build_services(settings: Settings) -> AppServices:
     )
 
 
-def get_services(request: Request) -> AppServices:
+async def get_services(request: Request) -> AppServices:
     return request.app.state.services
 
 

@@ -150,7 +150,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'stay', 'app': 'models', 'indexes': [Index(fields=['facility_id', 'plate_normalized', 'status']), Index(fields=['plate_normalized', 'facility_id', 'entered_at']), Index(fields=['tenant_id', 'entered_at']), Index(fields=['driver_id', 'entered_at'])], 'pk_attr': 'id', 'table_description': "A vehicle's visit to a facility, from an entry event to an exit event (ANPR or geofence)."},
+            options={'table': 'stay', 'app': 'models', 'indexes': [Index(fields=['facility_id', 'plate_normalized', 'status']), Index(fields=['plate_normalized', 'facility_id', 'entered_at']), Index(fields=['tenant_id', 'entered_at']), Index(fields=['driver_id', 'entered_at']), Index(fields=['facility_id', 'exited_at'])], 'pk_attr': 'id', 'table_description': "A vehicle's visit to a facility, from an entry event to an exit event (ANPR or geofence)."},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -181,7 +181,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'payment', 'app': 'models', 'indexes': [Index(fields=['tenant_id', 'created_at']), Index(fields=['driver_id', 'created_at'])], 'pk_attr': 'id', 'table_description': 'Money moved (or attempted) for a driver: one row per charge, whatever it paid for.'},
+            options={'table': 'payment', 'app': 'models', 'indexes': [Index(fields=['tenant_id', 'created_at']), Index(fields=['driver_id', 'created_at']), Index(fields=['stay_id']), Index(fields=['session_id']), Index(fields=['parking_pass_id'])], 'pk_attr': 'id', 'table_description': 'Money moved (or attempted) for a driver: one row per charge, whatever it paid for.'},
             bases=['Model'],
         ),
         ops.CreateModel(

@@ -45,7 +45,15 @@ class Payment(Model):
 
     class Meta:
         table = "payment"
-        indexes = (("tenant_id", "created_at"), ("driver_id", "created_at"))
+        # The foreign keys are indexed for enforcement's recent payments of a plate (joined from its
+        # stays, sessions and passes) and for finding what a stay, session or pass was paid with.
+        indexes = (
+            ("tenant_id", "created_at"),
+            ("driver_id", "created_at"),
+            ("stay_id",),
+            ("session_id",),
+            ("parking_pass_id",),
+        )
 
 
 class ParkingSession(Model):

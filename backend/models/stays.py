@@ -43,6 +43,8 @@ class Stay(Model):
             ("plate_normalized", "facility_id", "entered_at"),
             ("tenant_id", "entered_at"),
             ("driver_id", "entered_at"),
+            # Enforcement's paid-plates list: the open stays (exited_at IS NULL) and the just-left ones.
+            ("facility_id", "exited_at"),
         )
 
 

@@ -1,0 +1,1 @@
+"""Enforcement for operators' officers (`x-api-key`): plate checks and the paid-plates list."""
