@@ -35,11 +35,14 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes")] = 1,
+    access_log: Annotated[bool, typer.Option(help="Log every request (costs CPU under load)")] = True,
 ) -> None:
     """Run the API against PARKFLOW_DATABASE_URL (run `parkflow migrate` first)."""
     import uvicorn
 
-    uvicorn.run("backend.main:create_app", factory=True, host=host, port=port, workers=workers)
+    uvicorn.run(
+        "backend.main:create_app", factory=True, host=host, port=port, workers=workers, access_log=access_log
+    )
 
 
 @app.command()

@@ -45,11 +45,11 @@ TARGETS = {
 WRK_SCRIPT = """
 math.randomseed(42)
 local plates = {}
-for i = 1, 5000 do plates[i] = string.format("BNC%06d", math.random(0, 299999)) end
-for i = 1, 500 do plates[#plates + 1] = string.format("PAS%06d", math.random(1, 100000)) end
+for i = 1, 5000 do plates[i] = string.format("BNC%%06d", math.random(0, 299999)) end
+for i = 1, 500 do plates[#plates + 1] = string.format("PAS%%06d", math.random(1, 100000)) end
 request = function()
   local plate = plates[math.random(#plates)]
-  local facility = string.format("bench-p%03d", math.random(1, 200))
+  local facility = string.format("bench-p%%03d", math.random(1, 200))
   return wrk.format("GET", "/api/enforcement/check/" .. plate .. "?facility=" .. facility,
                     {["x-api-key"] = "%(key)s"})
 end
@@ -97,6 +97,7 @@ def start_server(url: str, port: int, log: Path) -> subprocess.Popen:
             str(port),
             "--workers",
             "2",
+            "--no-access-log",
         ],
         cwd=REPO,
         env=env,

@@ -74,15 +74,17 @@ WITH f AS (SELECT array_agg(id ORDER BY slug) AS ids FROM facility WHERE tenant_
 INSERT INTO stay (id, tenant_id, facility_id, plate, plate_normalized, source, status, entered_at, exited_at,
                   free_until, currency, parking_amount, service_fee_amount, total_amount, paid_amount,
                   created_at, updated_at)
-SELECT gen_random_uuid(), $1, f.ids[1 + (g * 7919) % array_length(f.ids, 1)],
+SELECT gen_random_uuid(), $1, f.ids[1 + (g * 7919 + g / 100) % array_length(f.ids, 1)],
        'BNC' || lpad(((g * 104729) % $3)::text, 6, '0'), 'BNC' || lpad(((g * 104729) % $3)::text, 6, '0'),
        'anpr', CASE WHEN g % 100 = 0 THEN 'open' ELSE 'paid' END,
-       now() - make_interval(secs => (g * 7) % (90 * 86400)),
-       CASE WHEN g % 100 = 0 THEN NULL
-            ELSE now() - make_interval(secs => (g * 7) % (90 * 86400)) + interval '2 hours' END,
-       now() - make_interval(secs => (g * 7) % (90 * 86400)) + interval '15 minutes',
+       e.entered,
+       CASE WHEN g % 100 = 0 THEN NULL ELSE e.entered + interval '2 hours' END,
+       e.entered + interval '15 minutes',
        'EUR', 525, 13, 538, CASE WHEN g % 100 = 0 THEN 0 ELSE 538 END, now(), now()
-FROM generate_series(1, $2) AS g, f
+FROM generate_series(1, $2::bigint) AS g, f,
+     -- every 100th stay is a car parked now (entered in the last 12 h); the rest are history
+     LATERAL (SELECT CASE WHEN g % 100 = 0 THEN now() - make_interval(secs => g % 43200)
+                          ELSE now() - make_interval(secs => (g * 7) % (90 * 86400)) END AS entered) AS e
 """
 
 PASSES_SQL = """

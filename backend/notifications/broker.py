@@ -6,8 +6,11 @@ missed (`Last-Event-ID`), and events written by another process (`parkflow worke
 worker) are delivered too. The broker only decides *when* a stream reads:
 
 * at once when this process wrote the event (`notify_driver` calls `wake(driver_id)`);
-* otherwise within `poll_seconds`: one shared poller per process reads `max(id)` (a primary-key
-  lookup) once a second while any stream is open and wakes only the drivers with new rows.
+* on PostgreSQL, from any process at once: `notify_driver` sends `NOTIFY parkflow_driver_events`
+  with the driver id, and each process with open streams LISTENs on one dedicated connection;
+* otherwise (SQLite with a `parkflow worker`, or a lost notification) within `poll_seconds`: one
+  shared poller per process reads `max(id)` (a primary-key lookup) while any stream is open and
+  wakes only the drivers with new rows.
 
 On PostgreSQL an id is taken at insert and becomes visible at commit, so two events of *one* driver
 committed within the same instant by two processes could become visible out of id order; events are
@@ -21,6 +24,7 @@ the last stream.
 import asyncio
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 from uuid import UUID
 
 from backend.models import DriverEvent
@@ -29,6 +33,7 @@ log = logging.getLogger("parkflow.events")
 
 EXTRAS_KEY = "event_broker"
 BATCH = 100
+CHANNEL = "parkflow_driver_events"
 
 
 async def latest_event_id(driver_id: UUID | None = None) -> int:
@@ -39,8 +44,11 @@ async def latest_event_id(driver_id: UUID | None = None) -> int:
 
 
 class EventBroker:
-    def __init__(self, poll_seconds: float = 1.0) -> None:
+    def __init__(self, poll_seconds: float = 1.0, postgres_dsn: str | None = None) -> None:
         self._poll_seconds = poll_seconds
+        self._postgres_dsn = postgres_dsn
+        self._listener: Any = None  # the asyncpg connection that LISTENs (PostgreSQL only)
+        self._listen_task: asyncio.Task | None = None
         self._signals: dict[UUID, set[asyncio.Event]] = {}
         self._poller: asyncio.Task | None = None
         self._seen_id = 0
@@ -92,7 +100,31 @@ class EventBroker:
                 if not signals:
                     del self._signals[driver_id]
 
+    def _ensure_listener(self) -> None:
+        if self._postgres_dsn and self._listen_task is None:
+            self._listen_task = asyncio.create_task(self._listen(), name="parkflow-event-listener")
+
+    async def _listen(self) -> None:
+        import asyncpg
+
+        try:
+            dsn = self._postgres_dsn.replace("postgres://", "postgresql://", 1).split("?", 1)[0]
+            self._listener = await asyncpg.connect(dsn)
+            await self._listener.add_listener(CHANNEL, lambda _c, _p, _ch, payload: self.wake(payload))
+        except Exception:  # the poller still delivers, only later
+            log.exception("could not LISTEN for driver events; falling back to polling")
+            self._listen_task = None
+
+    async def close(self) -> None:
+        if self._listen_task is not None:
+            await asyncio.gather(self._listen_task, return_exceptions=True)
+            self._listen_task = None
+        if self._listener is not None:
+            await self._listener.close()
+            self._listener = None
+
     def _ensure_poller(self) -> None:
+        self._ensure_listener()
         if not self.polling:
             # Start from 0: the first look wakes every connected driver that has any event once
             # (a cheap re-read), so a row written just before the poller started is never missed.

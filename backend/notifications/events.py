@@ -8,9 +8,11 @@ Kinds and payloads: `shared.schemas.events` (`entry_detected`, `free_period_endi
 from typing import Any
 from uuid import UUID
 
+from tortoise import connections
+
 from backend.kit.services import AppServices
 from backend.models import DriverEvent
-from backend.notifications.broker import EXTRAS_KEY
+from backend.notifications.broker import CHANNEL, EXTRAS_KEY
 
 
 async def notify_driver(
@@ -26,4 +28,8 @@ async def notify_driver(
     broker = services.extras.get(EXTRAS_KEY)
     if broker is not None:
         broker.wake(driver_id)
+    connection = connections.get("default")
+    if connection.capabilities.dialect == "postgres":
+        # Other processes (uvicorn workers, `parkflow worker`) hear it at once (see broker.py).
+        await connection.execute_query("SELECT pg_notify($1, $2)", [CHANNEL, str(driver_id)])
     return event

@@ -13,7 +13,10 @@ from backend.notifications.reminders import FREE_PERIOD_ENDING, send_free_period
 
 def install_notifications(services: AppServices) -> None:
     settings = services.settings
-    services.extras[BROKER_KEY] = EventBroker(poll_seconds=settings.events_poll_seconds)
+    postgres = settings.database_url if settings.database_url.startswith("postgres") else None
+    broker = EventBroker(poll_seconds=settings.events_poll_seconds, postgres_dsn=postgres)
+    services.extras[BROKER_KEY] = broker
+    services.on_shutdown(broker.close)
     services.extras[MAIL_KEY] = build_mail_sender(settings)
     services.jobs.register(SEND_RECEIPT, partial(send_receipt, services))
     services.jobs.register(FREE_PERIOD_ENDING, partial(send_free_period_reminder, services))
