@@ -29,6 +29,15 @@ EXPECTED = [
     ("post", "/api/v1/admin/facilities"),
     ("patch", "/api/v1/admin/facilities/{slug}"),
     ("post", "/api/v1/admin/facilities/{slug}/pass-products"),
+    ("post", "/webhook"),
+    ("get", "/api/enforcement/check/{plate}"),
+    ("get", "/api/enforcement/facility/{facility}/paid-plates"),
+    ("get", "/api/v1/sessions"),
+    ("get", "/api/v1/sessions/{session_id}"),
+    ("post", "/api/v1/sessions/{session_id}/pay"),
+    ("post", "/api/v1/passes"),
+    ("get", "/api/v1/passes"),
+    ("get", "/api/v1/me/events"),
 ]
 
 
