@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     provider_max_attempts: int = Field(default=3, ge=1, le=10)
     provider_backoff_seconds: float = Field(default=0.2, ge=0, le=30)
     provider_retry_after_max_seconds: float = Field(default=5.0, ge=0, le=120)
+    # Prepaid sessions: a quote holds its price this long; provider sessions are polled this often
+    # (nothing is pushed back); a session left pending by a crash is reconciled after this delay.
+    quote_valid_minutes: int = Field(default=5, ge=1, le=60)
+    session_poll_seconds: float = Field(default=60.0, ge=5, le=3600)
+    session_reconcile_seconds: float = Field(default=120.0, ge=10, le=3600)
     # An OAuth2 token is fetched again this long before it expires (at most a tenth of its lifetime).
     provider_token_leeway_seconds: float = Field(default=30.0, ge=0, le=600)
     # The INRIX/ParkMe-style parking data API merged into /facilities/nearby; unset = not used.

@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 yield
             finally:
                 await services.jobs.stop()
+                await services.shutdown()
         await connections.close_all(discard=True)
 
     app = FastAPI(

@@ -11,6 +11,7 @@ class ErrorCode(StrEnum):
     invalid_geometry = "invalid_geometry"
     invalid_tariff = "invalid_tariff"
     max_stay_exceeded = "max_stay_exceeded"
+    quote_expired = "quote_expired"
     not_authenticated = "not_authenticated"
     invalid_credentials = "invalid_credentials"
     invalid_token = "invalid_token"

@@ -1,5 +1,7 @@
 """Zone lookup and "near me" for drivers: candidates from every operator, nearest first."""
 
+import asyncio
+import logging
 from collections.abc import Iterable
 from uuid import UUID
 
@@ -9,7 +11,10 @@ from backend.facilities.index import facility_index, invalidate_facility_index
 from backend.kit.errors import NotFoundError
 from backend.kit.services import AppServices
 from backend.models import Facility
-from shared.geo import distance_to_geometry_m
+from backend.providers.data.client import EXTRAS_KEY as PARKING_DATA_KEY
+from backend.providers.data.client import DataLot, ParkingDataClient
+from backend.providers.data.merge import DUPLICATE_WITHIN_M, MATCH_MARGIN_M, merge_nearby
+from shared.geo import LotIndex, distance_to_geometry_m
 from shared.money import plain_decimal
 from shared.schemas.facilities import (
     FacilityDetail,
@@ -23,6 +28,8 @@ from shared.schemas.tariff import Tariff
 from shared.tariff_text import describe_tariff
 
 MAX_RESULTS = 100
+
+log = logging.getLogger("parkflow.facilities")
 
 
 def _summary_fields(facility: Facility, distance_m: float | None) -> dict:
@@ -42,6 +49,7 @@ def _summary_fields(facility: Facility, distance_m: float | None) -> dict:
         "center": center,
         "distance_m": None if distance_m is None else round(distance_m, 1),
         "tariff_text": describe_tariff(Tariff.model_validate(facility.tariff), tenant.currency),
+        "address": facility.address,
     }
 
 
@@ -72,6 +80,28 @@ async def by_zone_number(zone_number: str, lat: float | None, lon: float | None)
 async def nearby(
     services: AppServices, lat: float, lon: float, radius_m: float, limit: int
 ) -> list[FacilitySummary]:
+    """Our facilities near the point, and — when a parking data API is configured — other lots
+    from it (`source: "parking_data"`), merged nearest first. The data API never breaks this."""
+    data: ParkingDataClient | None = services.extras.get(PARKING_DATA_KEY)
+    if data is None:
+        _, ours = await _ours_nearby(services, lat, lon, radius_m, limit)
+        return [summary for _, summary in ours]
+    (index, ours), lots = await asyncio.gather(
+        _ours_nearby(services, lat, lon, radius_m, limit), _lots_near(data, lat, lon, radius_m)
+    )
+    if not lots:
+        return [summary for _, summary in ours]
+
+    def our_facility_at(lot: DataLot) -> UUID | None:
+        hits = index.nearby(lot.lon, lot.lat, DUPLICATE_WITHIN_M, limit=1)
+        return hits[0][0] if hits else None
+
+    return merge_nearby(ours, lots, our_facility_at=our_facility_at, radius_m=radius_m, limit=limit)
+
+
+async def _ours_nearby(
+    services: AppServices, lat: float, lon: float, radius_m: float, limit: int
+) -> tuple[LotIndex[UUID], list[tuple[UUID, FacilitySummary]]]:
     for attempt in range(2):
         index = await facility_index(services)
         hits = index.nearby(lon, lat, radius_m, limit=limit)
@@ -81,7 +111,15 @@ async def nearby(
         # A lot was deleted since the index was built (the index re-checks every few seconds):
         # rebuild now rather than answer with a hole.
         invalidate_facility_index(services)
-    return [to_summary(by_id[f_id], d) for f_id, d in hits if f_id in by_id]
+    return index, [(f_id, to_summary(by_id[f_id], d)) for f_id, d in hits if f_id in by_id]
+
+
+async def _lots_near(data: ParkingDataClient, lat: float, lon: float, radius_m: float) -> list:
+    try:
+        return await data.lots_near(lat, lon, radius_m, margin_m=MATCH_MARGIN_M)
+    except Exception:  # decoration only: never let it break "near me"
+        log.exception("parking data lookup failed; /nearby shows Parkflow's facilities only")
+        return []
 
 
 async def _load(ids: Iterable[UUID]) -> dict[UUID, Facility]:
@@ -105,7 +143,6 @@ async def detail(slug: str) -> FacilityDetail:
     return FacilityDetail(
         **_summary_fields(facility, None),
         timezone=facility.timezone,
-        address=facility.address,
         tariff=Tariff.model_validate(facility.tariff),
         service_fee=ServiceFeeOut(
             percent=plain_decimal(tenant.service_fee_percent), fixed_amount=tenant.service_fee_fixed_amount

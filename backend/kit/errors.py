@@ -22,6 +22,7 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.invalid_geometry: 422,
     ErrorCode.invalid_tariff: 422,
     ErrorCode.max_stay_exceeded: 422,
+    ErrorCode.quote_expired: 422,
     ErrorCode.not_authenticated: 401,
     ErrorCode.invalid_credentials: 401,
     ErrorCode.invalid_token: 401,

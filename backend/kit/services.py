@@ -1,5 +1,7 @@
 """Everything the request handlers need that is built once, in the lifespan, and injected."""
 
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -23,6 +25,20 @@ class AppServices:
     jobs: JobRunner
     # Filled by the domains that own them (payments registry, facility index, ...).
     extras: dict[str, Any] = field(default_factory=dict)
+    # What to close when the app (or worker) stops: HTTP pools, clients. Run newest first.
+    shutdown_hooks: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    def on_shutdown(self, hook: Callable[[], Awaitable[None]]) -> None:
+        self.shutdown_hooks.append(hook)
+
+    async def shutdown(self) -> None:
+        """Run every shutdown hook once (newest first); one failing does not stop the others."""
+        while self.shutdown_hooks:
+            hook = self.shutdown_hooks.pop()
+            try:
+                await hook()
+            except Exception:
+                logging.getLogger("parkflow").exception("a shutdown hook failed")
 
 
 def build_services(settings: Settings) -> AppServices:

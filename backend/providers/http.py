@@ -44,7 +44,9 @@ class HttpPolicy:
     def from_settings(cls, settings: Settings) -> HttpPolicy:
         return cls(
             timeout_seconds=settings.provider_timeout_seconds,
-            connect_timeout_seconds=min(settings.provider_connect_timeout_seconds, settings.provider_timeout_seconds),
+            connect_timeout_seconds=min(
+                settings.provider_connect_timeout_seconds, settings.provider_timeout_seconds
+            ),
             max_attempts=settings.provider_max_attempts,
             backoff_initial_seconds=settings.provider_backoff_seconds,
             backoff_max_seconds=max(settings.provider_backoff_seconds, 2.0),
@@ -146,7 +148,7 @@ class _RetryAfterOrBackoff(wait_base):
     def __init__(self, policy: HttpPolicy) -> None:
         self._policy = policy
         self._backoff = wait_exponential_jitter(
-            initial=policy.backoff_initial_seconds,
+            multiplier=policy.backoff_initial_seconds,
             max=policy.backoff_max_seconds,
             jitter=policy.backoff_initial_seconds,
         )
@@ -187,4 +189,3 @@ def retrying(policy: HttpPolicy, *, idempotent: bool) -> AsyncRetrying:
         before_sleep=_log_retry,
         reraise=True,
     )
-

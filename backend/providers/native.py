@@ -54,7 +54,9 @@ class NativeProvider:
     ) -> ProviderSession:
         facility = self.facility
         if zone_id.strip() not in {facility.zone_number, facility.provider_zone_id}:
-            raise ProviderRejectedError(f"Zone {zone_id} is not {facility.name}'s zone ({facility.zone_number}).")
+            raise ProviderRejectedError(
+                f"Zone {zone_id} is not {facility.name}'s zone ({facility.zone_number})."
+            )
         _check_duration(duration_minutes)
         plate_normalized = _normalized(plate)
         now = _now()
@@ -93,7 +95,8 @@ class NativeProvider:
         current = self._as_session(await self._row(session_id), _now())
         if current.status != "active":
             raise ProviderRejectedError(
-                f"Session {session_id} is no longer active; start a new session.", ErrorCode.session_not_active
+                f"Session {session_id} is no longer active; start a new session.",
+                ErrorCode.session_not_active,
             )
         ends_at = current.ends_at + timedelta(minutes=duration_minutes)
         return ProviderSession(current.session_id, current.zone_number, current.starts_at, ends_at, "active")
@@ -114,15 +117,15 @@ class NativeProvider:
             facility_id=self.facility.id, provider_session_id=session_id, status__in=_STARTED
         ).first()
         if row is None:
-            raise ProviderSessionNotFoundError(f"There is no parking session '{session_id}' at {self.facility.name}.")
+            raise ProviderSessionNotFoundError(
+                f"There is no parking session '{session_id}' at {self.facility.name}."
+            )
         return row
 
     def _as_session(self, row: ParkingSession, now: datetime) -> ProviderSession:
-        status: SessionStatus
+        status: SessionStatus = "active" if row.ends_at > now else "expired"
         if row.status == "stopped":
             status = "stopped"
-        else:
-            status = "active" if row.ends_at > now else "expired"
         return ProviderSession(
             session_id=row.provider_session_id or str(row.id),
             zone_number=self.facility.zone_number,

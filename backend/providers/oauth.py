@@ -16,14 +16,20 @@ token before every request when tokens live a minute.
 from __future__ import annotations
 
 import logging
+import warnings
 from typing import Any
 
 import httpx
 from authlib.integrations.base_client import OAuthError
-from authlib.integrations.httpx_client import AsyncOAuth2Client
 
 from backend.providers.common.client import credentials_rejected
-from backend.providers.http import NotSentError, RetryableError, transient_status
+from backend.providers.http import USER_AGENT, NotSentError, RetryableError, transient_status
+
+with warnings.catch_warnings():
+    # Authlib 1.9 prefers the `httpx2` fork and warns when it finds plain httpx. We stay on httpx
+    # (0.28, the project's client everywhere), which Authlib still fully supports.
+    warnings.filterwarnings("ignore", message="The httpx module is deprecated", category=DeprecationWarning)
+    from authlib.integrations.httpx_client import AsyncOAuth2Client
 
 log = logging.getLogger("parkflow.providers")
 
@@ -61,11 +67,12 @@ class ClientCredentialsSession:
             token_endpoint=token_url,
             grant_type="client_credentials",
             # The credentials go in the form body, as CONTRACT §6 shows (HTTP Basic works too).
-            token_endpoint_auth_method="client_secret_post",
+            token_endpoint_auth_method="client_secret_post",  # noqa: S106 - a method name
             leeway=leeway_max_seconds,
             update_token=self._renewed,
             transport=transport,
             timeout=timeout,
+            headers={"User-Agent": USER_AGENT},
         )
         self._client.register_compliance_hook("access_token_response", self._check_token_response)
 
@@ -76,13 +83,21 @@ class ClientCredentialsSession:
     async def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         """One request with a valid token; on a 401, one renewal and one resend."""
         await self._token_call(self._ensure_token)
-        response = await self._client.request(method, url, **kwargs)
+        response = await self._send(method, url, **kwargs)
         if response.status_code != 401:
             return response
         stale = _bearer(response.request)
         log.info("%s answered 401 to connection %s: fetching a new token once", self.vendor, self.label)
         await self._token_call(lambda: self._client.fetch_unless_renewed(stale))
-        return await self._client.request(method, url, **kwargs)
+        return await self._send(method, url, **kwargs)
+
+    async def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        try:
+            return await self._client.request(method, url, **kwargs)
+        except (RetryableError, OAuthError, httpx.HTTPStatusError) as exc:
+            # Authlib renewed the token inside request() (it crossed the leeway just now) and that
+            # failed: the request itself was never sent.
+            raise self._token_failure(exc) from exc
 
     async def _ensure_token(self) -> None:
         if not self._client.token:
@@ -95,15 +110,19 @@ class ClientCredentialsSession:
         """Run a token fetch; its failures mean the session API request was never sent."""
         try:
             await call()
-        except RetryableError as exc:
-            raise NotSentError(f"{self.vendor}'s token endpoint: {exc}", retry_after=exc.retry_after) from exc
-        except httpx.TransportError as exc:
-            raise NotSentError(f"{self.vendor}'s token endpoint: {type(exc).__name__}") from exc
-        except OAuthError as exc:
-            raise credentials_rejected(self.vendor, self.label, f"token endpoint said {exc.error}") from exc
-        except (httpx.HTTPStatusError, ValueError) as exc:
-            raise credentials_rejected(self.vendor, self.label, f"token endpoint: {exc}") from exc
+        except (RetryableError, httpx.TransportError, OAuthError, httpx.HTTPStatusError, ValueError) as exc:
+            raise self._token_failure(exc) from exc
         self._adjust_leeway()
+
+    def _token_failure(self, exc: Exception) -> Exception:
+        """Outages of the token endpoint may be retried; refused credentials are for the operator."""
+        if isinstance(exc, RetryableError):
+            return NotSentError(f"{self.vendor}'s token endpoint: {exc}", retry_after=exc.retry_after)
+        if isinstance(exc, httpx.TransportError):
+            return NotSentError(f"{self.vendor}'s token endpoint: {type(exc).__name__}")
+        if isinstance(exc, OAuthError):
+            return credentials_rejected(self.vendor, self.label, f"token endpoint said {exc.error}")
+        return credentials_rejected(self.vendor, self.label, f"token endpoint: {exc}")
 
     def _check_token_response(self, response: httpx.Response) -> httpx.Response:
         if response.status_code == 429 or response.status_code >= 500:

@@ -68,7 +68,9 @@ class ProviderRegistry:
             return NativeProvider(facility)
         connection = await ProviderConnection.get_or_none(id=connection_id)
         if connection is None:
-            log.error("facility %s names provider connection %s, which does not exist", facility.slug, connection_id)
+            log.error(
+                "facility %s names provider connection %s, which does not exist", facility.slug, connection_id
+            )
             raise ProviderUnavailableError(
                 "This facility's parking provider is not set up correctly; the operator has to fix it."
             )

@@ -25,4 +25,5 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -
             await stop.wait()
     finally:
         await services.jobs.stop()
+        await services.shutdown()
         await Tortoise.close_connections()

@@ -20,6 +20,11 @@ class DriverEventKind(StrEnum):
     stay_paid = "stay_paid"
     pass_purchased = "pass_purchased"  # noqa: S105 (an event name, not a password)
     receipt_sent = "receipt_sent"
+    session_started = "session_started"
+    session_extended = "session_extended"
+    session_stopped = "session_stopped"
+    expiring_soon = "expiring_soon"
+    session_expired = "session_expired"
 
 
 class EventPayload(ContractModel):
@@ -90,6 +95,29 @@ class ReceiptSent(EventPayload):
     email: str = Field(description="Where the receipt went", examples=["aino@example.test"])
 
 
+class SessionEvent(EventPayload):
+    """`session_started`, `session_extended`, `session_stopped`, `session_expired`: a prepaid session
+    as it now is (`ends_at` moves on an extension; a stopped one has `stopped_at`)."""
+
+    session_id: str = Field(examples=["7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f"])
+    facility: str = Field(description="Facility slug", examples=["kamppi-p1"])
+    facility_name: str | None = Field(default=None, examples=["Kamppi P1"])
+    license_plate: str = Field(examples=["ABC-123"])
+    status: str = Field(examples=["active"])
+    starts_at: AwareDatetime = Field(examples=["2026-03-30T14:23:00Z"])
+    ends_at: AwareDatetime = Field(examples=["2026-03-30T15:23:00Z"])
+    stopped_at: AwareDatetime | None = Field(default=None)
+    total_amount: int = Field(description="Charged for the session so far", examples=[615])
+    refunded_amount: int = Field(default=0, examples=[0])
+    currency: str = Field(examples=["EUR"])
+
+
+class ExpiringSoon(SessionEvent):
+    """`expiring_soon`: the session ends in `minutes_left` minutes (the driver's reminder setting)."""
+
+    minutes_left: int = Field(ge=0, examples=[10])
+
+
 PAYLOADS: dict[DriverEventKind, type[EventPayload]] = {
     DriverEventKind.entry_detected: EntryDetected,
     DriverEventKind.free_period_ending: FreePeriodEnding,
@@ -98,4 +126,9 @@ PAYLOADS: dict[DriverEventKind, type[EventPayload]] = {
     DriverEventKind.stay_paid: StayPaid,
     DriverEventKind.pass_purchased: PassPurchased,
     DriverEventKind.receipt_sent: ReceiptSent,
+    DriverEventKind.session_started: SessionEvent,
+    DriverEventKind.session_extended: SessionEvent,
+    DriverEventKind.session_stopped: SessionEvent,
+    DriverEventKind.expiring_soon: ExpiringSoon,
+    DriverEventKind.session_expired: SessionEvent,
 }

@@ -90,7 +90,9 @@ class SessionApiProvider:
     # -- reads and stop: idempotent ---------------------------------------------------------------
 
     async def get(self, session_id: str) -> ProviderSession:
-        return await self._idempotent("get", "GET", self.wire.session_path(session_id), self.wire.parse_session)
+        return await self._idempotent(
+            "get", "GET", self.wire.session_path(session_id), self.wire.parse_session
+        )
 
     async def stop(self, session_id: str) -> ProviderSession:
         path = self.wire.session_path(session_id) + "/stop"
@@ -98,7 +100,9 @@ class SessionApiProvider:
 
     async def rights(self, plate: str) -> list[ProviderSession]:
         params = self.wire.rights_params(plate)
-        return await self._idempotent("rights", "GET", self.wire.rights_path, self.wire.parse_rights, params=params)
+        return await self._idempotent(
+            "rights", "GET", self.wire.rights_path, self.wire.parse_rights, params=params
+        )
 
     async def _idempotent(
         self, operation: str, method: str, path: str, parse: Callable[[Any], Any], **kwargs: Any
@@ -240,7 +244,9 @@ class SessionApiProvider:
         if rejection is not None:
             raise rejection
         log.error("%s answered an unexpected HTTP %s: %s", self.vendor, status, response.text[:300])
-        raise ProviderUnavailableError(f"{self.vendor} answered unexpectedly (HTTP {status}); try again later.")
+        raise ProviderUnavailableError(
+            f"{self.vendor} answered unexpectedly (HTTP {status}); try again later."
+        )
 
     @contextmanager
     def _technical(self, operation: str) -> Iterator[None]:
@@ -257,12 +263,16 @@ class SessionApiProvider:
             raise ProviderUnavailableError(detail) from exc
         except NotSentError as exc:
             log.warning("%s %s not sent: %s", self.vendor, operation, exc)
-            raise ProviderUnavailableError(f"{self.vendor} cannot be reached right now; try again later.") from exc
+            raise ProviderUnavailableError(
+                f"{self.vendor} cannot be reached right now; try again later."
+            ) from exc
         except httpx.TransportError as exc:
             log.warning("%s %s failed: %s", self.vendor, operation, type(exc).__name__)
             if isinstance(exc, httpx.TimeoutException) and not not_sent(exc):
                 raise ProviderTimeoutError(f"{self.vendor} did not answer in time; try again later.") from exc
-            raise ProviderUnavailableError(f"{self.vendor} cannot be reached right now; try again later.") from exc
+            raise ProviderUnavailableError(
+                f"{self.vendor} cannot be reached right now; try again later."
+            ) from exc
         except MalformedResponseError as exc:
             log.error("%s %s: unreadable answer: %s", self.vendor, operation, exc)
             raise ProviderUnavailableError(

@@ -50,7 +50,12 @@ class SessionApiClient:
         return self.base_url + path
 
     async def send(
-        self, method: str, path: str, *, json: dict[str, Any] | None = None, params: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        json: dict[str, Any] | None = None,
+        params: dict[str, str] | None = None,
     ) -> httpx.Response:
         response = await self._send(method, self.url(path), json=json, params=params)
         if response.status_code in (401, 403):

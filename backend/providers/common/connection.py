@@ -44,7 +44,9 @@ def secret(connection: ProviderConnection, field: str, context: AdapterContext) 
 
 def check_auth(connection: ProviderConnection, expected: str) -> None:
     if connection.auth not in (None, "", expected):
-        raise misconfigured(connection, f"auth '{connection.auth}' is not supported here (expected '{expected}')")
+        raise misconfigured(
+            connection, f"auth '{connection.auth}' is not supported here (expected '{expected}')"
+        )
 
 
 def label(connection: ProviderConnection) -> str:
