@@ -377,6 +377,52 @@ def _users(domain: str, enforcement_local: str, city: str) -> list[dict[str, Any
     ]
 
 
+# The provider sandbox that `parkflow demo` starts (backend/providers/sandbox: its demo credentials).
+SANDBOX_ROOT = "http://127.0.0.1:9100"
+HELSINKI_PROVIDERS = [
+    {
+        "slug": "passport",
+        "kind": "passport",
+        "auth": "oauth2",
+        "base_url": f"{SANDBOX_ROOT}/passport/parking/v2",
+        "token_url": f"{SANDBOX_ROOT}/passport/oauth/token",
+        "client_id": "passport-demo",
+        "client_secret": "pp_demo_secret_0123456789",
+    },
+    {
+        "slug": "easypark",
+        "kind": "easypark",
+        "auth": "x-api-key",
+        "base_url": f"{SANDBOX_ROOT}/easypark/v1",
+        "api_key": "ep_demo_key_0123456789",
+    },
+]
+CLEVELAND_PROVIDERS = [
+    {
+        "slug": "paybyphone",
+        "kind": "paybyphone",
+        "auth": "bearer",
+        "base_url": f"{SANDBOX_ROOT}/paybyphone/v1",
+        "api_key": "pbp_demo_key_0123456789",
+    },
+]
+# Pay-by-zone facilities whose sessions live at a provider (the sandbox) rather than here.
+PROVIDER_FACILITIES = {
+    "pohjoisesplanadi": "passport",
+    "katajanokanlaituri": "easypark",
+    "cle-lot-4": "paybyphone",
+    "cle-lot-5": "paybyphone",
+}
+
+
+def _connect_providers(facilities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for facility in facilities:
+        connection = PROVIDER_FACILITIES.get(facility["slug"])
+        if connection is not None:
+            facility["provider"] = {"connection": connection, "zone_id": facility["zone_number"]}
+    return facilities
+
+
 def build(cleveland_source: Path = CLEVELAND_SOURCE) -> dict[str, Any]:
     """The demo onboarding file as a plain dict, in the order it is written."""
     return {
@@ -398,7 +444,8 @@ def build(cleveland_source: Path = CLEVELAND_SOURCE) -> dict[str, Any]:
                     },
                 ],
                 "users": _users("cleveland.test", "officer", "Cleveland"),
-                "facilities": cleveland_facilities(cleveland_source),
+                "providers": CLEVELAND_PROVIDERS,
+                "facilities": _connect_providers(cleveland_facilities(cleveland_source)),
             },
             {
                 "slug": "helsinki-parking",
@@ -416,7 +463,8 @@ def build(cleveland_source: Path = CLEVELAND_SOURCE) -> dict[str, Any]:
                     },
                 ],
                 "users": _users("helsinki.test", "valvoja", "Helsinki"),
-                "facilities": helsinki_facilities(),
+                "providers": HELSINKI_PROVIDERS,
+                "facilities": _connect_providers(helsinki_facilities()),
             },
         ],
     }

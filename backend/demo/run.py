@@ -22,11 +22,13 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
+from pydantic import SecretStr
 from tortoise import Tortoise
 
 from backend.config import Settings, get_settings
 from backend.db import apply_migrations, tortoise_config
 from backend.demo.build_onboarding import OUTPUT as DEMO_FILE
+from backend.demo.build_onboarding import SANDBOX_ROOT
 from backend.kit.services import build_services
 from backend.main import create_app
 from backend.onboarding import LoadReport, OnboardingError, load_onboarding, read_onboarding_file
@@ -34,6 +36,7 @@ from shared.schemas.onboarding import OnboardingFile, TenantEntry
 
 HOST = "127.0.0.1"
 DB_NAME = "demo.sqlite3"
+SANDBOX_PORT = int(SANDBOX_ROOT.rsplit(":", 1)[1])
 EXIT_OK, EXIT_FAILED, EXIT_BUSY = 0, 1, 2
 
 Echo = Callable[..., Any]
@@ -66,8 +69,14 @@ def demo_database(settings: Settings) -> Path:
 
 
 def demo_services(settings: Settings, port: int) -> list[DemoService]:
+    from backend.providers.sandbox.app import create_sandbox_app
+
     base = f"http://{HOST}:{port}"
     api = _DemoServer(uvicorn.Config(create_app(settings), host=HOST, port=port, log_level="info"))
+    # The demo onboarding file points its provider connections at this port (SANDBOX_ROOT).
+    sandbox = _DemoServer(
+        uvicorn.Config(create_sandbox_app(), host=HOST, port=SANDBOX_PORT, log_level="warning")
+    )
     return [
         DemoService(
             "API",
@@ -75,14 +84,25 @@ def demo_services(settings: Settings, port: int) -> list[DemoService]:
             api,
             links=[("API docs (OpenAPI)", f"{base}/docs"), ("Health", f"{base}/health")],
         ),
-        # Later issues add the provider sandbox, the driver app and the operator admin view here.
+        DemoService(
+            "Provider sandbox",
+            SANDBOX_ROOT,
+            sandbox,
+            links=[("Sandbox faults/stats", f"{SANDBOX_ROOT}/docs")],
+        ),
+        # Later issues add the driver app and the operator admin view here.
     ]
 
 
 def run_demo(port: int, fresh: bool, echo: Echo) -> int:
     base_settings = get_settings()
     db_file = demo_database(base_settings)
-    updates: dict[str, Any] = {"database_url": f"sqlite://{db_file}"}
+    updates: dict[str, Any] = {
+        "database_url": f"sqlite://{db_file}",
+        # "Lots near me" from the sandbox's ParkMe-style data API, merged into /facilities/nearby.
+        "parking_data_url": f"{SANDBOX_ROOT}/data/v1",
+        "parking_data_key": SecretStr("data_demo_key_0123456789"),
+    }
     if "public_base_url" not in base_settings.model_fields_set:
         updates["public_base_url"] = f"http://{HOST}:{port}"
     settings = base_settings.model_copy(update=updates)

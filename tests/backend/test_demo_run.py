@@ -119,7 +119,7 @@ def test_demo_serves_the_api_and_prints_the_logins(run_demo, demo_env: dict[str,
         f"{demo.base}/docs",
         f"{demo.base}/health",
         "demo.sqlite3 (embedded SQLite",
-        "62 created, 0 updated, 0 unchanged",
+        "65 created, 0 updated, 0 unchanged",
         "root@parkflow.test / parkflow-root-demo",
         "admin@helsinki.test / parkflow-demo",
         "officer@cleveland.test / parkflow-demo",
@@ -138,7 +138,7 @@ def test_demo_serves_the_api_and_prints_the_logins(run_demo, demo_env: dict[str,
 
     again = run_demo()
     again.wait_healthy()
-    assert "0 created, 0 updated, 62 unchanged" in again.output
+    assert "0 created, 0 updated, 65 unchanged" in again.output
     assert again.stop() == 0, again.output
 
 

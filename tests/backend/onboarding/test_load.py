@@ -28,7 +28,7 @@ EXPECTED = {
     "api_key": 4,
     "webhook_token": 2,
     "pass_product": 12,
-    "provider_connection": 0,
+    "provider_connection": 3,
 }
 
 
@@ -49,7 +49,7 @@ async def test_the_demo_file_loads_every_entry(services, demo) -> None:
     report = await load(demo, services)
 
     assert _stored_counts(await row_counts()) == EXPECTED
-    assert report.total("created") == sum(EXPECTED.values()) == 62
+    assert report.total("created") == sum(EXPECTED.values()) == 65
     assert (report.total("updated"), report.total("unchanged")) == (0, 0)
     assert report.secrets == []  # the demo file gives every secret
 
@@ -113,23 +113,23 @@ async def test_no_secret_is_stored_in_plain_text(services, demo) -> None:
         for column, value in row.items():
             assert not (isinstance(value, str) and any(secret in value for secret in plaintexts)), column
 
-    passport = await ProviderConnection.get(slug="passport")
+    passport = await ProviderConnection.get(slug="passport", tenant__slug="helsinki-parking")
     assert services.secret_box.open(passport.client_secret_encrypted) == "cs_very_secret_provider_value"
-    easypark = await ProviderConnection.get(slug="easypark")
+    easypark = await ProviderConnection.get(slug="easypark", tenant__slug="helsinki-parking")
     assert services.secret_box.open(easypark.api_key_encrypted) == "pk_easypark_secret_value_123"
     kata = await Facility.get(slug="katajanokanlaituri")
     assert kata.provider_connection_id == passport.id  # type: ignore[attr-defined]
     assert kata.provider_zone_id == "HEL-1260"
 
     again = await load(demo, services)
-    assert dict(again.counts["providers"]) == {"unchanged": 2}
+    assert dict(again.counts["providers"]) == {"unchanged": 3}  # these two and Cleveland's paybyphone
     helsinki["providers"][0]["client_secret"] = "cs_rotated_provider_value"
     helsinki["providers"][1].pop("api_key")  # omitted: the stored one is kept
     rotated = await load(demo, services)
-    assert dict(rotated.counts["providers"]) == {"updated": 1, "unchanged": 1}
-    passport = await ProviderConnection.get(slug="passport")
+    assert dict(rotated.counts["providers"]) == {"updated": 1, "unchanged": 2}
+    passport = await ProviderConnection.get(slug="passport", tenant__slug="helsinki-parking")
     assert services.secret_box.open(passport.client_secret_encrypted) == "cs_rotated_provider_value"
-    easypark = await ProviderConnection.get(slug="easypark")
+    easypark = await ProviderConnection.get(slug="easypark", tenant__slug="helsinki-parking")
     assert services.secret_box.open(easypark.api_key_encrypted) == "pk_easypark_secret_value_123"
 
 

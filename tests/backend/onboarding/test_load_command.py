@@ -63,12 +63,12 @@ async def test_load_creates_then_changes_nothing(database_url: str) -> None:
     code, out, err = await parkflow("load", str(DEMO_FILE), database_url=database_url)
     assert code == 0, err
     assert "tenant cleveland-parking: 30 facilities" in out
-    assert "62 created, 0 updated, 0 unchanged." in out
+    assert "65 created, 0 updated, 0 unchanged." in out
     assert "  facilities" in out
 
     code, out, err = await parkflow("load", str(DEMO_FILE), database_url=database_url)
     assert code == 0, err
-    assert "0 created, 0 updated, 62 unchanged. Nothing to change" in out
+    assert "0 created, 0 updated, 65 unchanged. Nothing to change" in out
 
 
 async def test_a_bad_file_is_refused_naming_the_entry(database_url: str, bad_files) -> None:
@@ -90,7 +90,7 @@ async def test_a_bad_file_is_refused_naming_the_entry(database_url: str, bad_fil
     # Nothing of the refused files was written: the good file still creates everything.
     code, out, err = await parkflow("load", str(DEMO_FILE), database_url=database_url)
     assert code == 0, err
-    assert "62 created, 0 updated, 0 unchanged." in out
+    assert "65 created, 0 updated, 0 unchanged." in out
 
 
 async def test_load_asks_for_migrations_first(tmp_path: Path) -> None:

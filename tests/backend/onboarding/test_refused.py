@@ -44,7 +44,7 @@ def bad_geometry(raw: dict) -> None:
 
 
 def unknown_provider(raw: dict) -> None:
-    facility(raw, "pohjoisesplanadi")["provider"] = {"connection": "passport", "zone_id": "4101"}
+    facility(raw, "pohjoisesplanadi")["provider"] = {"connection": "parkmobile", "zone_id": "4101"}
 
 
 def duplicate_zone_in_file(raw: dict) -> None:
