@@ -16,6 +16,10 @@ from backend.notifications.setup import install_notifications
 from backend.passes.endpoints import router as passes_router
 from backend.payments.gateways.registry import EXTRAS_KEY as GATEWAYS_KEY
 from backend.payments.gateways.registry import build_gateway_registry
+from backend.providers.setup import install_providers
+from backend.sessions.endpoints import quotes_router
+from backend.sessions.endpoints import router as sessions_router
+from backend.sessions.jobs import install_sessions
 from backend.stays.endpoints import router as stays_router
 from backend.stays.settle import CHARGE_STAY_EXIT, charge_stay_exit, give_up_stay_exit
 from backend.tenants.endpoints import router as admin_tenants_router
@@ -26,6 +30,8 @@ ROUTERS = [
     drivers_router,
     facilities_router,
     stays_router,
+    quotes_router,
+    sessions_router,
     anpr_router,
     admin_tenants_router,
     admin_identities_router,
@@ -39,7 +45,9 @@ ROUTERS = [
 async def on_startup(services: AppServices) -> None:
     """Domain start-up hooks (warm caches, register gateways)."""
     services.extras[GATEWAYS_KEY] = build_gateway_registry(services)
+    install_providers(services)
     install_notifications(services)
+    install_sessions(services)
     services.jobs.register(
         CHARGE_STAY_EXIT, partial(charge_stay_exit, services), on_give_up=give_up_stay_exit
     )

@@ -7,6 +7,7 @@ from backend.models.identities import ApiKey, OperatorUser, WebhookToken
 from backend.models.jobs import DriverEvent, Job, OutboundEmail
 from backend.models.payments import SandboxCharge
 from backend.models.providers import ProviderConnection
+from backend.models.quotes import Quote
 from backend.models.stays import Stay, StayEvent
 from backend.models.tenants import Tenant
 
@@ -25,6 +26,7 @@ __all__ = [
     "Payment",
     "PaymentMethod",
     "ProviderConnection",
+    "Quote",
     "RefreshToken",
     "SandboxCharge",
     "Stay",

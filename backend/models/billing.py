@@ -60,6 +60,11 @@ class ParkingSession(Model):
     """A prepaid session (zone + duration paid up front), here or at a parking provider."""
 
     # Status: `pending` (paying / starting at the provider), `active`, `stopped`, `expired`, `failed`.
+    # `idempotency_key` is unique per driver: a repeated POST /sessions finds the first session
+    # (`request_hash` tells a different body apart). `live_slot` is "live" while pending or active
+    # and NULL otherwise: unique with facility + plate, so one plate never has two live sessions at
+    # a facility (NULLs never collide, on SQLite and PostgreSQL alike). `busy_until` is a short lease
+    # held while a request or job changes the session at its provider (extend, stop, reconcile).
 
     id = fields.UUIDField(primary_key=True)
     tenant = fields.ForeignKeyField("models.Tenant", related_name="sessions", on_delete=fields.RESTRICT)
@@ -78,15 +83,26 @@ class ParkingSession(Model):
     service_fee_amount = fields.IntField(default=0)
     total_amount = fields.IntField(default=0)
     provider_session_id = fields.CharField(max_length=100, null=True)
+    refunded_amount = fields.IntField(default=0, db_default=0)
+    idempotency_key = fields.CharField(max_length=100, null=True)
+    request_hash = fields.CharField(max_length=64, null=True)
+    live_slot = fields.CharField(max_length=4, null=True)
+    busy_until = fields.DatetimeField(null=True)
+    failure_code = fields.CharField(max_length=40, null=True)
+    failure_reason = fields.CharField(max_length=300, null=True)
+    provider_status = fields.CharField(max_length=20, null=True)
+    provider_checked_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:
         table = "parking_session"
+        unique_together = (("driver", "idempotency_key"), ("facility", "plate_normalized", "live_slot"))
         indexes = (
             ("plate_normalized", "facility_id", "ends_at"),
             ("facility_id", "ends_at"),
             ("driver_id", "starts_at"),
+            ("status", "ends_at"),
         )
 
 

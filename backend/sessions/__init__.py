@@ -1,0 +1,1 @@
+"""Prepaid parking sessions: quotes, start, extend, stop, and the jobs that keep them true."""
