@@ -1,0 +1,1 @@
+"""Small reusable controls shared by the driver app and the admin view."""

@@ -1,0 +1,146 @@
+"""The driver app's root: services and state for one app session, routes, and the event listener."""
+
+import asyncio
+import contextlib
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import flet as ft
+
+from mobile.config import AppConfig
+from mobile.driver.context import DriverStates, StatesContext
+from mobile.driver.state.auth import AuthState
+from mobile.driver.state.checkout import CheckoutState
+from mobile.driver.state.finder import FinderState, ImageDecoder
+from mobile.driver.state.garage import GarageState
+from mobile.driver.state.inbox import InboxState
+from mobile.driver.state.parking import ParkingState
+from mobile.driver.views.checkout import Checkout
+from mobile.driver.views.garage import Garage
+from mobile.driver.views.home import Home
+from mobile.driver.views.scan import Scan
+from mobile.driver.views.session import SessionScreen
+from mobile.driver.views.welcome import Welcome
+from mobile.services.driver_api import DriverApi, HttpDriverApi
+from mobile.services.events import EventSource, HttpEventSource
+from mobile.services.http import HttpTransport
+from mobile.services.location import GeolocatorLocator, Locator, NoLocator
+from mobile.services.tokens import MemoryTokenStore, SecureTokenStore, TokenStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DriverServices:
+    """The I/O one app session uses; tests build it with fakes."""
+
+    api: DriverApi
+    events: EventSource
+    locator: Locator
+    decode_image: ImageDecoder
+
+
+def decode_qr(image: bytes) -> list[str]:
+    from mobile.services.qr_decode import decode_qr_texts
+
+    return decode_qr_texts(image)
+
+
+def _token_store() -> TokenStore:
+    try:
+        import flet_secure_storage as fss
+
+        return SecureTokenStore(fss.SecureStorage())
+    except Exception:  # the plugin is optional: sign-ins then last for the visit
+        return MemoryTokenStore()
+
+
+def _locator() -> Locator:
+    try:
+        import flet_geolocator as ftg
+
+        return GeolocatorLocator(ftg.Geolocator())
+    except Exception:
+        return NoLocator()
+
+
+def http_services(config: AppConfig) -> DriverServices:
+    transport = HttpTransport(config.api_url, _token_store())
+    return DriverServices(HttpDriverApi(transport), HttpEventSource(transport), _locator(), decode_qr)
+
+
+def build_states(services: DriverServices) -> DriverStates:
+    api = services.api
+    parking = ParkingState(api)
+    return DriverStates(
+        api=api,
+        auth=AuthState(api),
+        garage=GarageState(api),
+        finder=FinderState(api, services.locator, services.decode_image),
+        checkout=CheckoutState(api),
+        parking=parking,
+        inbox=InboxState(services.events, on_change=parking.refresh),
+    )
+
+
+ROUTES = [
+    ft.Route(index=True, component=Home),
+    ft.Route(path="pay/:slug", component=Checkout),
+    ft.Route(path="session/:session_id", component=SessionScreen),
+    ft.Route(path="scan", component=Scan),
+    ft.Route(path="garage", component=Garage),
+]
+
+
+@ft.component
+def DriverApp(make_services: Callable[[], DriverServices]) -> list[ft.View] | ft.View:
+    states, _ = ft.use_state(lambda: build_states(make_services()))
+    ft.use_state(states.auth)  # re-render (and re-run the sign-in effect) when the sign-in changes
+    listener = ft.use_ref(None)
+    auth = states.auth
+
+    async def start() -> None:
+        await auth.start()
+
+    ft.use_effect(start, [])
+
+    async def on_sign_in_change() -> None:
+        if listener.current is not None:
+            listener.current.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listener.current
+            listener.current = None
+        if auth.signed_in:
+            await asyncio.gather(states.garage.load(), states.parking.refresh())
+            listener.current = asyncio.create_task(states.inbox.listen())
+
+    ft.use_effect(on_sign_in_change, [auth.status])
+
+    return StatesContext(states, lambda: Gate())
+
+
+@ft.component
+def Gate() -> list[ft.View] | ft.View:
+    """The welcome screen until signed in, then the routes."""
+    from mobile.driver.context import use_states
+
+    auth = use_states().auth
+    if auth.signed_in:
+        return ft.Router(ROUTES, manage_views=True)
+    if auth.status == "checking":
+        return ft.View(route="/", controls=[ft.ProgressRing()])
+    return Welcome(route="/")
+
+
+def run_driver_app(page: ft.Page, make_services: Callable[[], DriverServices]) -> None:
+    page.title = "Parkflow"
+    page.theme = ft.Theme(color_scheme_seed=ft.Colors.INDIGO)
+    page.render_views(lambda: DriverApp(make_services))
+
+
+def main(page: ft.Page) -> None:
+    """Entry point for `flet run` / `flet build` and the web server: the backend from PARKFLOW_API_URL."""
+    config = AppConfig.from_env()
+    run_driver_app(page, lambda: http_services(config))

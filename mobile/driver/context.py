@@ -1,0 +1,67 @@
+"""What every driver screen can reach: the state objects of this app session."""
+
+import inspect
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import flet as ft
+
+from mobile.driver.state.auth import AuthState
+from mobile.driver.state.checkout import CheckoutState
+from mobile.driver.state.finder import FinderState
+from mobile.driver.state.garage import GarageState
+from mobile.driver.state.inbox import InboxState
+from mobile.driver.state.parking import ParkingState
+from mobile.services.driver_api import DriverApi
+
+
+@dataclass
+class DriverStates:
+    """One per app session (one per browser tab in web mode)."""
+
+    api: DriverApi
+    auth: AuthState
+    garage: GarageState
+    finder: FinderState
+    checkout: CheckoutState
+    parking: ParkingState
+    inbox: InboxState
+
+
+StatesContext = ft.create_context(None)
+
+
+def use_states() -> DriverStates:
+    """The session's states, with the calling component re-rendered whenever one of them changes.
+
+    Flet subscribes a component to an observable held by its `use_state` (context values are not
+    watched), so each state goes through one `use_state` here, in a fixed order.
+    """
+    states: DriverStates = ft.use_context(StatesContext)
+    for observable in (
+        states.auth,
+        states.garage,
+        states.finder,
+        states.checkout,
+        states.parking,
+        states.inbox,
+    ):
+        ft.use_state(observable)
+    return states
+
+
+async def go(route: str) -> None:
+    await ft.context.page.push_route(route)
+
+
+def act(fn: Callable[..., Any], *args: Any) -> Callable[[Any], Awaitable[None]]:
+    """An event handler calling `fn(*args)` and awaiting it when it is a coroutine (a plain lambda
+    returning a coroutine would never be awaited by Flet)."""
+
+    async def handler(_: Any = None) -> None:
+        result = fn(*args)
+        if inspect.isawaitable(result):
+            await result
+
+    return handler

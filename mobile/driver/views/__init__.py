@@ -1,0 +1,1 @@
+"""The driver app's screens, each a small `@ft.component` returning an `ft.View`."""
