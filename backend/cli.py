@@ -72,11 +72,12 @@ def load(
 def demo(
     port: Annotated[int, typer.Option(help="API port")] = 8000,
     fresh: Annotated[bool, typer.Option(help="Start from an empty demo database")] = False,
+    apps_port: Annotated[int, typer.Option(help="Port of the driver app and admin view (web)")] = 8550,
 ) -> None:
     """Migrate an embedded SQLite demo database, load the demo operators and serve everything."""
     from backend.demo.run import run_demo
 
-    raise typer.Exit(run_demo(port=port, fresh=fresh, echo=typer.echo))
+    raise typer.Exit(run_demo(port=port, fresh=fresh, echo=typer.echo, apps_port=apps_port))
 
 
 @app.command("provider-sandbox")

@@ -37,6 +37,7 @@ from shared.schemas.onboarding import OnboardingFile, TenantEntry
 HOST = "127.0.0.1"
 DB_NAME = "demo.sqlite3"
 SANDBOX_PORT = int(SANDBOX_ROOT.rsplit(":", 1)[1])
+APPS_PORT = 8550
 EXIT_OK, EXIT_FAILED, EXIT_BUSY = 0, 1, 2
 
 Echo = Callable[..., Any]
@@ -68,8 +69,10 @@ def demo_database(settings: Settings) -> Path:
     return Path(settings.data_dir) / DB_NAME
 
 
-def demo_services(settings: Settings, port: int) -> list[DemoService]:
+def demo_services(settings: Settings, port: int, apps_port: int = APPS_PORT) -> list[DemoService]:
     from backend.providers.sandbox.app import create_sandbox_app
+    from mobile.config import AppConfig
+    from mobile.web import DRIVER_PATH, create_web_app
 
     base = f"http://{HOST}:{port}"
     api = _DemoServer(uvicorn.Config(create_app(settings), host=HOST, port=port, log_level="info"))
@@ -90,11 +93,23 @@ def demo_services(settings: Settings, port: int) -> list[DemoService]:
             sandbox,
             links=[("Sandbox faults/stats", f"{SANDBOX_ROOT}/docs")],
         ),
-        # Later issues add the driver app and the operator admin view here.
+        # The apps reach the API over HTTP only, exactly as the phone app does.
+        DemoService(
+            "Driver app",
+            f"http://{HOST}:{apps_port}{DRIVER_PATH}",
+            _DemoServer(
+                uvicorn.Config(
+                    create_web_app(AppConfig(api_url=base, public_app_url=settings.public_app_url)),
+                    host=HOST,
+                    port=apps_port,
+                    log_level="warning",
+                )
+            ),
+        ),
     ]
 
 
-def run_demo(port: int, fresh: bool, echo: Echo) -> int:
+def run_demo(port: int, fresh: bool, echo: Echo, apps_port: int = APPS_PORT) -> int:
     base_settings = get_settings()
     db_file = demo_database(base_settings)
     updates: dict[str, Any] = {
@@ -105,9 +120,12 @@ def run_demo(port: int, fresh: bool, echo: Echo) -> int:
     }
     if "public_base_url" not in base_settings.model_fields_set:
         updates["public_base_url"] = f"http://{HOST}:{port}"
+    if "public_app_url" not in base_settings.model_fields_set:
+        # Printed sign QR codes open the demo's driver app.
+        updates["public_app_url"] = f"http://{HOST}:{apps_port}/driver"
     settings = base_settings.model_copy(update=updates)
 
-    services = demo_services(settings, port)
+    services = demo_services(settings, port, apps_port)
     busy = [s for s in services if not _port_free(s.port)]
     if busy:
         for service in busy:

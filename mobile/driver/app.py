@@ -3,7 +3,6 @@
 import asyncio
 import contextlib
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,7 +19,7 @@ from mobile.driver.state.parking import ParkingState
 from mobile.driver.views.checkout import Checkout
 from mobile.driver.views.garage import Garage
 from mobile.driver.views.home import Home
-from mobile.driver.views.scan import Scan
+from mobile.driver.views.scan import Scan, SignLink
 from mobile.driver.views.session import SessionScreen
 from mobile.driver.views.welcome import Welcome
 from mobile.services.driver_api import DriverApi, HttpDriverApi
@@ -40,12 +39,16 @@ class DriverServices:
     events: EventSource
     locator: Locator
     decode_image: ImageDecoder
+    app_url: str = ""
 
 
 def decode_qr(image: bytes) -> list[str]:
-    from mobile.services.qr_decode import decode_qr_texts
+    from mobile.services.qr_decode import UnreadableImageError, decode_qr
 
-    return decode_qr_texts(image)
+    try:
+        return decode_qr(image)
+    except UnreadableImageError:
+        return []
 
 
 def _token_store() -> TokenStore:
@@ -68,7 +71,9 @@ def _locator() -> Locator:
 
 def http_services(config: AppConfig) -> DriverServices:
     transport = HttpTransport(config.api_url, _token_store())
-    return DriverServices(HttpDriverApi(transport), HttpEventSource(transport), _locator(), decode_qr)
+    return DriverServices(
+        HttpDriverApi(transport), HttpEventSource(transport), _locator(), decode_qr, config.public_app_url
+    )
 
 
 def build_states(services: DriverServices) -> DriverStates:
@@ -78,7 +83,7 @@ def build_states(services: DriverServices) -> DriverStates:
         api=api,
         auth=AuthState(api),
         garage=GarageState(api),
-        finder=FinderState(api, services.locator, services.decode_image),
+        finder=FinderState(api, services.locator, services.decode_image, app_url=services.app_url),
         checkout=CheckoutState(api),
         parking=parking,
         inbox=InboxState(services.events, on_change=parking.refresh),
@@ -90,6 +95,7 @@ ROUTES = [
     ft.Route(path="pay/:slug", component=Checkout),
     ft.Route(path="session/:session_id", component=SessionScreen),
     ft.Route(path="scan", component=Scan),
+    ft.Route(path="s/:slug", component=SignLink),
     ft.Route(path="garage", component=Garage),
 ]
 

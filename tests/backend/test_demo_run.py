@@ -39,11 +39,16 @@ def _free_port() -> int:
 class Demo:
     def __init__(self, env: dict[str, str], log: Path, *args: str, port: int | None = None) -> None:
         self.port = port or _free_port()
+        self.apps_port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        self.driver_app = f"http://127.0.0.1:{self.apps_port}/driver"
         self.log = log
         self._out = log.open("w", encoding="utf-8")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "backend.cli", "demo", "--port", str(self.port), *args],
+            [
+                *(sys.executable, "-m", "backend.cli", "demo"),
+                *("--port", str(self.port), "--apps-port", str(self.apps_port), *args),
+            ],
             cwd=REPO_ROOT,
             env=env,
             stdout=self._out,
@@ -112,12 +117,16 @@ def test_demo_serves_the_api_and_prints_the_logins(run_demo, demo_env: dict[str,
         timeout=10,
     )
     assert login.status_code == 200, login.text
+    app_page = httpx.get(f"{demo.driver_app}/", timeout=5)
+    assert app_page.status_code == 200
+    assert "<base href=\"/driver/\">" in app_page.text  # the Flet web client, served offline
 
     output = demo.output
     for expected in (
         f"{demo.base}/api/v1",
         f"{demo.base}/docs",
         f"{demo.base}/health",
+        demo.driver_app,
         "demo.sqlite3 (embedded SQLite",
         "65 created, 0 updated, 0 unchanged",
         "root@parkflow.test / parkflow-root-demo",

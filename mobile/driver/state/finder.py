@@ -30,6 +30,12 @@ class FinderState:
     error: str | None = None
     qr_warning: str | None = None
     position: Fix | None = None
+    app_url: str = ""
+
+    async def resolve_link(self, route: str) -> FacilityDetail | None:
+        """A sign's link opened in the app (`/s/<facility>?z=..&k=..&s=..`): verified by the backend like
+        a scanned code, from the app's public address plus the route."""
+        return await self.resolve_payload(f"{self.app_url}{route}")
 
     async def search_zone(self, zone: str) -> list[FacilitySummary]:
         """Every operator's facility with this zone number, nearest first when location is allowed."""

@@ -100,3 +100,27 @@ def Scan() -> ft.View:
         ft.TextButton("Type the zone number instead", on_click=act(go, "/")),
     ]
     return page_view("/scan", "Scan the sign", body)
+
+
+@ft.component
+def SignLink() -> ft.View:
+    """A sign's QR opened by the phone's own camera lands here: verify it, then pay (or warn)."""
+    finder = use_states().finder
+    slug = ft.use_route_params().get("slug", "")
+    route = ft.context.page.route or f"/s/{slug}"
+
+    async def resolve() -> None:
+        facility = await finder.resolve_link(route)
+        if facility is not None:
+            await go(f"/pay/{facility.slug}")
+
+    ft.use_effect(resolve, [route])
+    body: list[ft.Control] = []
+    if finder.qr_warning:
+        body.append(warning_box("Don't pay through this code", finder.qr_warning))
+    elif finder.error:
+        body.append(error_text(finder.error))
+    else:
+        body.append(loading("Checking the sign…"))
+    body.append(ft.FilledButton("Type the zone number instead", on_click=act(go, "/")))
+    return page_view("/s", "Parking sign", body)

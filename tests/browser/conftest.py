@@ -1,0 +1,200 @@
+"""Browser tests: `parkflow demo` (API, provider sandbox, driver web app; demo data) started on loopback,
+driven through Debian's chromium with Playwright, as a driver would use the app.
+
+Screenshots of the main screens go to `test-artifacts/screenshots/`.
+"""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SHOTS = REPO / "test-artifacts" / "screenshots"
+STARTUP_SECONDS = 60
+FIRST_FRAME_MS = 60_000
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@dataclass
+class Stack:
+    api: str
+    app: str
+    log: Path
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    if _chromium() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium is missing: .ci/run installs Debian's chromium for the browser tests")
+        pytest.skip("browser tests need Debian's chromium (apt-get install chromium)")
+    data = tmp_path_factory.mktemp("browser")
+    port, apps_port = _free_port(), _free_port()
+    env = {
+        **os.environ,
+        "PARKFLOW_DATA_DIR": str(data),
+        "PARKFLOW_ARGON2_TIME_COST": "1",
+        "PARKFLOW_ARGON2_MEMORY_KIB": "1024",
+        "PARKFLOW_LOGIN_ATTEMPTS_PER_MINUTE": "1000",
+    }
+    log = data / "demo.log"
+    out = log.open("w")
+    demo = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "backend.cli",
+            "demo",
+            "--fresh",
+            "--port",
+            str(port),
+            "--apps-port",
+            str(apps_port),
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
+    stack = Stack(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{apps_port}/driver", log)
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            try:
+                if httpx.get(f"{stack.api}/health", timeout=1).status_code == 200 and (
+                    httpx.get(f"{stack.app}/", timeout=1).status_code == 200
+                ):
+                    break
+            except httpx.HTTPError:
+                pass
+            if demo.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the demo did not start:\n{log.read_text()}")
+            time.sleep(0.3)
+        yield stack
+    finally:
+        demo.send_signal(signal.SIGINT)  # SIGTERM can hang a Flet server with many sessions
+        try:
+            demo.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            demo.kill()
+        out.close()
+
+
+@pytest.fixture(scope="session")
+def browser(stack: Stack) -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=_chromium(),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+class App:
+    """One driver's browser tab on the app, with the waits Flet web needs."""
+
+    def __init__(self, page, stack: Stack) -> None:
+        self.page = page
+        self.stack = stack
+
+    def open(self, path: str = "/") -> "App":
+        self.page.goto(self.stack.app + path)
+        self.page.wait_for_function("!document.getElementById('loading')", timeout=FIRST_FRAME_MS)
+        self.page.evaluate("document.querySelector('flt-semantics-placeholder')?.click()")
+        self.page.wait_for_selector("flt-semantics", state="attached", timeout=FIRST_FRAME_MS)
+        return self
+
+    def button(self, name: str | re.Pattern):
+        return self.page.get_by_role("button", name=name)
+
+    def text(self, text: str | re.Pattern):
+        return self.page.get_by_text(text).first
+
+    def tap(self, name: str | re.Pattern) -> None:
+        self.button(name).click()
+
+    def see(self, text: str | re.Pattern, timeout: float = 20_000) -> None:
+        self.text(text).wait_for(timeout=timeout)
+
+    def fill(self, label: str, value: str) -> None:
+        """A server re-render can swallow a fill: fill, read back, retry (FLET.md)."""
+        box = self.page.get_by_role("textbox", name=label)
+        for _ in range(10):
+            box.fill(value)
+            self.page.wait_for_timeout(200)
+            if box.input_value().lower() == value.lower():
+                return
+        raise AssertionError(f"the field {label!r} did not keep {value!r}")
+
+    def shot(self, name: str) -> None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.wait_for_timeout(500)
+        self.page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+    def sign_up(self, email: str, name: str = "Aino Virtanen") -> None:
+        self.tap("New here? Create an account")
+        self.fill("Your name", name)
+        self.fill("Email", email)
+        self.fill("Password", "correct horse battery")
+        self.tap("Create account")
+        self.see("Where are you parking?")
+
+    def add_vehicle_and_card(self, plate: str, card: str = "Visa ending 4242") -> None:
+        self.tap("Add vehicle and card")
+        self.fill("Licence plate", plate)
+        self.tap("Add vehicle")
+        self.see(re.compile(f"Remove {re.escape(plate.upper())}"))
+        self.tap(re.compile(f"^Add {re.escape(card)}"))
+        self.see(re.compile(r"•••• \d{4}"))
+        self.page.go_back()
+        self.see("Where are you parking?")
+
+
+@pytest.fixture
+def app(browser, stack: Stack) -> Iterator[App]:
+    context = browser.new_context(viewport={"width": 420, "height": 900})
+    page = context.new_page()
+    # Offline by construction: anything not on loopback is refused (no CDN, no fonts from the internet).
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1"))
+            else route.abort()
+        ),
+    )
+    yield App(page, stack).open()
+    context.close()
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}{time.time_ns() % 10**9}"

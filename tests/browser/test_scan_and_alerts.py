@@ -1,0 +1,112 @@
+"""The sign QR journey (a genuine sign in at most 4 taps, a forged sticker refused), a declined card,
+and a camera entry appearing in the app as it happens."""
+
+import io
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import qrcode
+
+from tests.browser.conftest import App, unique
+
+OPERATOR = {"username": "admin@helsinki.test", "password": "parkflow-demo"}  # demo operator (assets/demo)
+WEBHOOK_TOKEN = "whk_demo_helsinki_0123456789abcdef"
+
+
+def printed_sign(api: str, slug: str, tmp_path: Path) -> Path:
+    """The sign PNG an operator downloads and prints."""
+    token = httpx.post(f"{api}/api/v1/admin/auth/token", data=OPERATOR, timeout=10).json()["access_token"]
+    response = httpx.get(
+        f"{api}/api/v1/admin/facilities/{slug}/sign.png",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=20,
+    )
+    assert response.status_code == 200, response.text
+    path = tmp_path / f"{slug}-sign.png"
+    path.write_bytes(response.content)
+    return path
+
+
+def forged_sticker(app_url: str, tmp_path: Path) -> Path:
+    """A scammer's sticker: our link shape, a made-up signature."""
+    image = qrcode.make(f"{app_url}/s/kamppi-p1?z=1234&k=k0&s=AAAAAAAAAAAAAAAAAAAAAA")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    path = tmp_path / "sticker.png"
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def choose_photo(app: App, path: Path) -> None:
+    with app.page.expect_file_chooser() as chooser:
+        app.tap("Choose a photo")
+    chooser.value.set_files(str(path))
+
+
+def test_a_scanned_sign_is_paid_in_four_taps_and_a_forged_one_is_refused(app: App, tmp_path: Path) -> None:
+    app.sign_up(f"{unique('scan')}@example.test")
+    app.add_vehicle_and_card(unique("QR")[:8])
+
+    taps = 0
+    app.tap("Scan the sign's QR code")
+    taps += 1
+    app.see("Point the camera at the QR code on the parking sign, or choose a photo of it.")
+    app.shot("08_scan")
+    choose_photo(app, forged_sticker(app.stack.app, tmp_path))
+    app.see("Don't pay through this code")
+    app.see(re.compile("scam", re.IGNORECASE))
+    app.shot("09_forged_sign_warning")
+    assert not app.button(re.compile(r"^Pay ")).count()
+
+    choose_photo(app, printed_sign(app.stack.api, "kamppi-p1", tmp_path))
+    taps += 1
+    pay = app.button(re.compile(r"^Pay \d+\.\d{2} EUR"))
+    pay.wait_for(timeout=20_000)
+    app.see("Kamppi P1")
+    pay.click()
+    taps += 1
+    app.see("Need more time?")
+    assert taps <= 4
+
+
+def test_a_declined_card_says_so_and_charges_nothing(app: App) -> None:
+    app.sign_up(f"{unique('declined')}@example.test")
+    plate = unique("DC")[:8]
+    app.add_vehicle_and_card(plate, card="Visa ending 0002")
+    app.fill("Zone number", "1234")
+    app.tap("Find")
+    pay = app.button(re.compile(r"^Pay \d+\.\d{2} EUR"))
+    pay.wait_for(timeout=20_000)
+    pay.click()
+    app.see(re.compile("declined", re.IGNORECASE))
+    app.see(re.compile("Nothing was charged"))
+    app.shot("10_card_declined")
+    app.page.go_back()
+    app.see("Nothing parked right now.")
+
+
+def test_an_entry_seen_by_the_camera_appears_in_the_app(app: App) -> None:
+    app.sign_up(f"{unique('stay')}@example.test")
+    plate = unique("ST")[:8]
+    app.add_vehicle_and_card(plate)
+    app.see("Nothing parked right now.")
+
+    entered = datetime.now(UTC).replace(microsecond=0)
+    webhook = httpx.post(
+        f"{app.stack.api}/webhook",
+        headers={"Authorization": f"Bearer {WEBHOOK_TOKEN}"},
+        json={
+            "event": "entry",
+            "plate": plate,
+            "facility_id": "kamppi-p1",
+            "timestamp": entered.isoformat().replace("+00:00", "Z"),
+        },
+        timeout=10,
+    )
+    assert webhook.status_code == 202, webhook.text
+    app.see("Entry detected", timeout=10_000)
+    local = entered.astimezone().strftime("%H:%M")
+    app.see(re.compile(f"Parked at Kamppi P1 since {local}, free until"))
+    app.shot("11_entry_notification")
