@@ -149,6 +149,7 @@ async def apply_entry(delivery: Delivery, effects: AfterCommit) -> Stay:
                 stay_id=str(stay.id),
                 facility=facility.slug,
                 facility_name=facility.name,
+                timezone=facility.timezone,
                 license_plate=stay.plate,
                 entered_at=at,
                 free_until=stay.free_until,

@@ -113,6 +113,7 @@ async def create_quote(settings: Settings, driver: Driver, body: QuoteRequest) -
         id=str(row.id),
         facility=facility.slug,
         facility_name=facility.name,
+        facility_timezone=facility.timezone,
         tariff_text=describe_tariff(tariff_of(facility), tenant.currency),
         license_plate=plate,
         duration_minutes=row.duration_minutes,

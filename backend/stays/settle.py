@@ -99,6 +99,7 @@ def _exit_charged(stay: Stay, facility: Facility, payment: Payment | None) -> Ex
         stay_id=str(stay.id),
         facility=facility.slug,
         facility_name=facility.name,
+        timezone=facility.timezone,
         license_plate=stay.plate,
         exited_at=stay.exited_at,
         payment_id=str(payment.id) if payment else None,

@@ -20,7 +20,9 @@ def stay_item(stay: Stay, now: datetime) -> ParkingItem:
         id=str(stay.id),
         kind=ParkingKind.stay,
         status=stay.status,
-        facility=FacilityRef(slug=stay.facility.slug, name=stay.facility.name),
+        facility=FacilityRef(
+            slug=stay.facility.slug, name=stay.facility.name, timezone=stay.facility.timezone
+        ),
         license_plate=stay.plate,
         starts_at=stay.entered_at,
         ends_at=stay.exited_at,
@@ -45,7 +47,9 @@ def session_item(session: ParkingSession) -> ParkingItem:
         id=str(session.id),
         kind=ParkingKind.session,
         status=session.status,
-        facility=FacilityRef(slug=session.facility.slug, name=session.facility.name),
+        facility=FacilityRef(
+            slug=session.facility.slug, name=session.facility.name, timezone=session.facility.timezone
+        ),
         license_plate=session.plate,
         starts_at=session.starts_at,
         ends_at=ends_at,

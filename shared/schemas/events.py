@@ -36,6 +36,11 @@ class StayRef(EventPayload):
     stay_id: str = Field(examples=["0b7e4b8e-3c1a-4a43-9a3e-6f1f2d4c9a10"])
     facility: str = Field(description="Facility slug", examples=["kamppi-p1"])
     facility_name: str | None = Field(default=None, examples=["Kamppi P1"])
+    timezone: str | None = Field(
+        default=None,
+        description="The facility's IANA timezone: show times in it",
+        examples=["Europe/Helsinki"],
+    )
     license_plate: str = Field(description="As the camera read it", examples=["ABC-123"])
 
 
@@ -102,6 +107,11 @@ class SessionEvent(EventPayload):
     session_id: str = Field(examples=["7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f"])
     facility: str = Field(description="Facility slug", examples=["kamppi-p1"])
     facility_name: str | None = Field(default=None, examples=["Kamppi P1"])
+    timezone: str | None = Field(
+        default=None,
+        description="The facility's IANA timezone: show times in it",
+        examples=["Europe/Helsinki"],
+    )
     license_plate: str = Field(examples=["ABC-123"])
     status: str = Field(examples=["active"])
     starts_at: AwareDatetime = Field(examples=["2026-03-30T14:23:00Z"])

@@ -28,6 +28,11 @@ class QuoteOut(ContractModel):
     id: str = Field(examples=["3d5f7a9b-1c2e-4f60-8a7b-9c0d1e2f3a4b"])
     facility: str = Field(description="Facility slug", examples=["kamppi-p1"])
     facility_name: str = Field(examples=["Kamppi P1"])
+    facility_timezone: str | None = Field(
+        default=None,
+        description="The facility's IANA timezone: show times in it",
+        examples=["Europe/Helsinki"],
+    )
     tariff_text: str = Field(
         description="The facility's tariff in words",
         examples=["First 15 min free, then 0.75 per 15 min; at most 24.00 per day; stay at most 24 h"],
@@ -69,6 +74,11 @@ class SessionOut(ContractModel):
     status: str = Field(examples=["active"])
     facility: str = Field(description="Facility slug", examples=["kamppi-p1"])
     facility_name: str = Field(examples=["Kamppi P1"])
+    facility_timezone: str | None = Field(
+        default=None,
+        description="The facility's IANA timezone: show times in it",
+        examples=["Europe/Helsinki"],
+    )
     license_plate: str = Field(examples=["ABC-123"])
     starts_at: AwareDatetime = Field(examples=["2026-03-30T14:23:00Z"])
     ends_at: AwareDatetime = Field(

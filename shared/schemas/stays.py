@@ -16,6 +16,11 @@ class ParkingKind(StrEnum):
 class FacilityRef(ContractModel):
     slug: str = Field(examples=["kamppi-p1"])
     name: str = Field(examples=["Kamppi P1"])
+    timezone: str | None = Field(
+        default=None,
+        description="The facility's IANA timezone: show times in it",
+        examples=["Europe/Helsinki"],
+    )
 
 
 class ParkingItem(ContractModel):

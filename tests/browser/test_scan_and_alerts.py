@@ -5,6 +5,7 @@ import io
 import re
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import qrcode
@@ -107,6 +108,6 @@ def test_an_entry_seen_by_the_camera_appears_in_the_app(app: App) -> None:
     )
     assert webhook.status_code == 202, webhook.text
     app.see("Entry detected", timeout=10_000)
-    local = entered.astimezone().strftime("%H:%M")
+    local = entered.astimezone(ZoneInfo("Europe/Helsinki")).strftime("%H:%M")  # the facility's clock
     app.see(re.compile(f"Parked at Kamppi P1 since {local}, free until"))
     app.shot("11_entry_notification")

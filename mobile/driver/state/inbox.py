@@ -8,6 +8,7 @@ from datetime import datetime
 
 import flet as ft
 
+from mobile.driver.state.parking import local_time
 from mobile.services.events import DriverEvent, EventSource
 from shared.money import format_amount
 
@@ -36,10 +37,10 @@ class Notice:
     urgent: bool = False
 
 
-def _hhmm(value: str | None) -> str:
+def _hhmm(value: str | None, timezone: str | None = None) -> str:
     if not value:
         return ""
-    return datetime.fromisoformat(value).astimezone().strftime("%H:%M")
+    return local_time(datetime.fromisoformat(value), timezone)
 
 
 def _money(data: dict, key: str = "total_amount") -> str:
@@ -51,21 +52,22 @@ def describe(event: DriverEvent) -> Notice:
     d = event.data
     place = d.get("facility_name") or d.get("facility") or "the car park"
     plate = d.get("license_plate", "")
+    tz = d.get("timezone")
     match event.kind:
         case "entry_detected":
-            free = f", free until {_hhmm(d.get('free_until'))}" if d.get("free_until") else ""
+            free = f", free until {_hhmm(d.get('free_until'), tz)}" if d.get("free_until") else ""
             return Notice(
                 event.id,
                 event.kind,
                 "Entry detected",
-                f"{plate} parked at {place} since {_hhmm(d.get('entered_at'))}{free}.",
+                f"{plate} parked at {place} since {_hhmm(d.get('entered_at'), tz)}{free}.",
             )
         case "free_period_ending":
             return Notice(
                 event.id,
                 event.kind,
                 "Free period ending",
-                f"{plate} at {place}: free until {_hhmm(d.get('free_until'))} "
+                f"{plate} at {place}: free until {_hhmm(d.get('free_until'), tz)} "
                 f"({d.get('minutes_left', 0)} min left). Pay now or leave.",
                 urgent=True,
             )
@@ -96,14 +98,14 @@ def describe(event: DriverEvent) -> Notice:
                 event.id,
                 event.kind,
                 "Parking started",
-                f"{plate} at {place} until {_hhmm(d.get('ends_at'))}.",
+                f"{plate} at {place} until {_hhmm(d.get('ends_at'), tz)}.",
             )
         case "session_extended":
             return Notice(
                 event.id,
                 event.kind,
                 "Parking extended",
-                f"{plate} at {place} now until {_hhmm(d.get('ends_at'))}.",
+                f"{plate} at {place} now until {_hhmm(d.get('ends_at'), tz)}.",
             )
         case "session_stopped":
             refund = _money(d, "refunded_amount") if d.get("refunded_amount") else ""
@@ -114,7 +116,7 @@ def describe(event: DriverEvent) -> Notice:
                 event.id,
                 event.kind,
                 "Parking ends soon",
-                f"{plate} at {place} ends at {_hhmm(d.get('ends_at'))} "
+                f"{plate} at {place} ends at {_hhmm(d.get('ends_at'), tz)} "
                 f"({d.get('minutes_left', 0)} min left). Extend it in the app.",
                 urgent=True,
             )

@@ -7,6 +7,7 @@ shows the right time the moment it wakes.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import flet as ft
 
@@ -95,7 +96,9 @@ class ParkingState:
         session = await self._act(self.api.extend_session(session_id, minutes, key))
         if session:
             self._extend_keys.pop((session_id, minutes), None)
-            self.notice = f"Extended by {minutes} min, until {local_time(session.ends_at)}."
+            self.notice = (
+                f"Extended by {minutes} min, until {local_time(session.ends_at, session.facility_timezone)}."
+            )
         return session
 
     async def stop(self, session_id: str) -> SessionOut | None:
@@ -135,5 +138,11 @@ class ParkingState:
         return session
 
 
-def local_time(moment: datetime) -> str:
+def local_time(moment: datetime, timezone: str | None = None) -> str:
+    """Clock time at the facility (its signs and tariff speak its local time); the device's without one."""
+    if timezone:
+        try:
+            return moment.astimezone(ZoneInfo(timezone)).strftime("%H:%M")
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
     return moment.astimezone().strftime("%H:%M")

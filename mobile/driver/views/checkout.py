@@ -5,6 +5,7 @@ import flet as ft
 from mobile.components.common import error_text, loading, page_view, price_line, section
 from mobile.driver.context import act, go, use_states
 from mobile.driver.state.checkout import DURATIONS, duration_label
+from mobile.driver.state.parking import local_time
 from mobile.services.errors import ApiError
 from shared.money import format_amount
 
@@ -116,7 +117,7 @@ def Checkout(slug: str = "", route: str = "") -> ft.View:
             price_line("Service fee", quote.service_fee_amount, quote.currency),
             price_line("Total", quote.total_amount, quote.currency, bold=True),
             ft.Text(
-                f"Until {quote.ends_at.astimezone().strftime('%H:%M')} for {quote.license_plate}",
+                f"Until {local_time(quote.ends_at, quote.facility_timezone)} for {quote.license_plate}",
                 color=ft.Colors.ON_SURFACE_VARIANT,
             ),
         ]

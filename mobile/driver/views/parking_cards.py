@@ -9,8 +9,9 @@ from shared.schemas.stays import ParkingItem
 
 
 def stay_headline(item: ParkingItem) -> str:
-    since = f" since {local_time(item.starts_at)}" if item.starts_at else ""
-    free = f", free until {local_time(item.free_until)}" if item.free_until else ""
+    tz = item.facility.timezone
+    since = f" since {local_time(item.starts_at, tz)}" if item.starts_at else ""
+    free = f", free until {local_time(item.free_until, tz)}" if item.free_until else ""
     return f"Parked at {item.facility.name}{since}{free}"
 
 

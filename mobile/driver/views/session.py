@@ -32,6 +32,7 @@ def SessionScreen() -> ft.View:
         await parking.stop(session_id)
 
     running = session.status in ACTIVE
+    tz = session.facility_timezone
     body: list[ft.Control] = [
         ft.Text(f"{session.facility_name}", theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
         ft.Text(f"Plate {session.license_plate} · {session.status.replace('_', ' ')}"),
@@ -41,7 +42,9 @@ def SessionScreen() -> ft.View:
     if running:
         body += [
             Countdown(session.starts_at, session.ends_at),
-            ft.Text(f"Paid until {local_time(session.ends_at)} (started {local_time(session.starts_at)})"),
+            ft.Text(
+                f"Paid until {local_time(session.ends_at, tz)} (started {local_time(session.starts_at, tz)})"
+            ),
             ft.Text("Need more time?", weight=ft.FontWeight.BOLD),
             ft.Row(
                 [
@@ -81,7 +84,7 @@ def SessionScreen() -> ft.View:
             body.append(ft.TextButton("Stop parking", on_click=lambda _: set_confirming(True)))
     else:
         ended = session.stopped_at or session.ends_at
-        body.append(ft.Text(f"Ended at {local_time(ended)}.", size=20, weight=ft.FontWeight.BOLD))
+        body.append(ft.Text(f"Ended at {local_time(ended, tz)}.", size=20, weight=ft.FontWeight.BOLD))
         if session.failure_reason:
             body.append(error_text(session.failure_reason))
     body += [

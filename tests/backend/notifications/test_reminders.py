@@ -57,6 +57,7 @@ async def test_the_driver_is_told_when_it_is_due(client) -> None:
         "stay_id": str(stay.id),
         "facility": "kamppi-p1",
         "facility_name": "Kamppi P1",
+        "timezone": "Europe/Helsinki",
         "license_plate": "ABC-123",
         "free_until": stay.free_until.isoformat(),
         "minutes_left": 2,

@@ -25,7 +25,7 @@ async def test_an_open_stay_shows_free_period_and_running_amount(client, operato
     assert item["id"] == entry["session_id"]
     assert item["kind"] == "stay"
     assert item["status"] == "open"
-    assert item["facility"] == {"slug": "kamppi-p1", "name": "Kamppi P1"}
+    assert item["facility"] == {"slug": "kamppi-p1", "name": "Kamppi P1", "timezone": "Europe/Helsinki"}
     assert item["license_plate"] == "ABC-123"
     assert item["starts_at"] == iso(entered)
     assert item["ends_at"] is None
