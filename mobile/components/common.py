@@ -20,7 +20,7 @@ def page_view(route: str, title: str, controls: list[ft.Control], *, back: bool 
 
 def error_text(message: str | None) -> ft.Control:
     if not message:
-        return ft.Container(height=0)
+        return ft.Container(visible=False)
     return ft.Container(
         ft.Row([ft.Icon(ft.Icons.ERROR_OUTLINE, color=ft.Colors.ERROR), ft.Text(message, expand=True)]),
         bgcolor=ft.Colors.ERROR_CONTAINER,
@@ -52,7 +52,7 @@ def warning_box(title: str, message: str) -> ft.Control:
 
 def info_text(message: str | None) -> ft.Control:
     if not message:
-        return ft.Container(height=0)
+        return ft.Container(visible=False)
     return ft.Container(
         ft.Row(
             [ft.Icon(ft.Icons.CHECK_CIRCLE_OUTLINE, color=ft.Colors.GREEN_800), ft.Text(message, expand=True)]

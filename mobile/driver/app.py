@@ -16,9 +16,11 @@ from mobile.driver.state.finder import FinderState, ImageDecoder
 from mobile.driver.state.garage import GarageState
 from mobile.driver.state.inbox import InboxState
 from mobile.driver.state.parking import ParkingState
+from mobile.driver.state.passes import PassesState
 from mobile.driver.views.checkout import Checkout
 from mobile.driver.views.garage import Garage
 from mobile.driver.views.home import Home
+from mobile.driver.views.passes import BuyPass, Passes
 from mobile.driver.views.scan import Scan, SignLink
 from mobile.driver.views.session import SessionScreen
 from mobile.driver.views.welcome import Welcome
@@ -87,6 +89,7 @@ def build_states(services: DriverServices) -> DriverStates:
         checkout=CheckoutState(api),
         parking=parking,
         inbox=InboxState(services.events, on_change=parking.refresh),
+        passes=PassesState(api),
     )
 
 
@@ -97,6 +100,8 @@ ROUTES = [
     ft.Route(path="scan", component=Scan),
     ft.Route(path="s/:slug", component=SignLink),
     ft.Route(path="garage", component=Garage),
+    ft.Route(path="passes", component=Passes),
+    ft.Route(path="pass/:slug/:product", component=BuyPass),
 ]
 
 

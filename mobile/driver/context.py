@@ -13,6 +13,7 @@ from mobile.driver.state.finder import FinderState
 from mobile.driver.state.garage import GarageState
 from mobile.driver.state.inbox import InboxState
 from mobile.driver.state.parking import ParkingState
+from mobile.driver.state.passes import PassesState
 from mobile.services.driver_api import DriverApi
 
 
@@ -27,6 +28,7 @@ class DriverStates:
     checkout: CheckoutState
     parking: ParkingState
     inbox: InboxState
+    passes: PassesState
 
 
 StatesContext = ft.create_context(None)
@@ -46,6 +48,7 @@ def use_states() -> DriverStates:
         states.checkout,
         states.parking,
         states.inbox,
+        states.passes,
     ):
         ft.use_state(observable)
     return states

@@ -179,9 +179,8 @@ class App:
         self.see("Where are you parking?")
 
 
-@pytest.fixture
-def app(browser, stack: Stack) -> Iterator[App]:
-    context = browser.new_context(viewport={"width": 420, "height": 900})
+def _open_app(browser, stack: Stack, **context_options) -> tuple:
+    context = browser.new_context(viewport={"width": 420, "height": 900}, **context_options)
     page = context.new_page()
     # Offline by construction: anything not on loopback is refused (no CDN, no fonts from the internet).
     page.route(
@@ -192,8 +191,31 @@ def app(browser, stack: Stack) -> Iterator[App]:
             else route.abort()
         ),
     )
-    yield App(page, stack).open()
+    return context, App(page, stack).open()
+
+
+@pytest.fixture
+def app(browser, stack: Stack) -> Iterator[App]:
+    context, opened = _open_app(browser, stack)
+    yield opened
     context.close()
+
+
+@pytest.fixture
+def app_at(browser, stack: Stack) -> Iterator:
+    """The app on a phone that shares its position: `app_at(lat, lon)`."""
+    contexts = []
+
+    def open_at(lat: float, lon: float) -> App:
+        context, opened = _open_app(
+            browser, stack, geolocation={"latitude": lat, "longitude": lon}, permissions=["geolocation"]
+        )
+        contexts.append(context)
+        return opened
+
+    yield open_at
+    for context in contexts:
+        context.close()
 
 
 def unique(prefix: str) -> str:

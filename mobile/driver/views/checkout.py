@@ -132,4 +132,13 @@ def Checkout(slug: str = "", route: str = "") -> ft.View:
                 height=52,
             )
         )
+    if facility.pass_products:
+        body += [ft.Divider(), section("Park here often?")]
+        body += [
+            ft.OutlinedButton(
+                f"{p.name}: {format_amount(p.amount, facility.currency)} for {p.days} days",
+                on_click=act(go, f"/pass/{facility.slug}/{p.slug}"),
+            )
+            for p in facility.pass_products
+        ]
     return page_view(route, "Pay for parking", body)

@@ -6,6 +6,7 @@ from mobile.components.common import empty, error_text, info_text, loading, sect
 from mobile.driver.context import act, go, use_states
 from mobile.driver.views.countdown import Countdown
 from mobile.driver.views.parking_cards import StayCard
+from shared.money import format_amount
 from shared.schemas.facilities import FacilitySummary
 from shared.schemas.stays import ParkingItem
 
@@ -46,6 +47,61 @@ def Candidate(facility: FacilitySummary) -> ft.Control:
             is_three_line=True,
         )
     )
+
+
+def lot_details(lot: FacilitySummary) -> str:
+    parts = [lot.operator]
+    if lot.distance_m is not None:
+        parts.append(
+            f"{lot.distance_m / 1000:.1f} km" if lot.distance_m >= 1000 else f"{lot.distance_m:.0f} m"
+        )
+    if lot.occupancy is not None:
+        parts.append(f"{lot.occupancy.available} of {lot.occupancy.capacity} free")
+    return " · ".join(parts)
+
+
+@ft.component
+def NearbyLot(lot: FacilitySummary) -> ft.Control:
+    """Our facilities can be paid here; lots from the parking data feed are shown for information."""
+    lines = [lot_details(lot)]
+    if lot.address:
+        lines.append(lot.address)
+    if lot.source == "parkflow" and lot.slug:
+        lines.append(lot.tariff_text)
+        return ft.Card(
+            ft.ListTile(
+                title=ft.Text(f"{lot.name} (zone {lot.zone_number})"),
+                subtitle=ft.Text("\n".join(lines)),
+                on_click=act(go, f"/pay/{lot.slug}"),
+                is_three_line=True,
+            )
+        )
+    rates = [f"{r.description}: {format_amount(r.amount, r.currency)}" for r in (lot.rates or [])]
+    lines.append(", ".join(rates) if rates else lot.tariff_text or "Prices not published")
+    lines.append("Pay at the lot (not through Parkflow)")
+    return ft.Card(
+        ft.ListTile(title=ft.Text(lot.name), subtitle=ft.Text("\n".join(lines)), is_three_line=True)
+    )
+
+
+@ft.component
+def Nearby() -> ft.Control:
+    finder = use_states().finder
+    shown, set_shown = ft.use_state(False)
+
+    async def show(_) -> None:
+        set_shown(True)
+        await finder.load_nearby()
+
+    if not shown:
+        return ft.OutlinedButton("Parking near me", icon=ft.Icons.NEAR_ME, on_click=show)
+    items: list[ft.Control] = [section("Parking near you")]
+    if finder.loading:
+        items.append(loading("Finding parking near you…"))
+    elif not finder.nearby and not finder.error:
+        items.append(empty("No parking found within 2 km."))
+    items += [NearbyLot(lot) for lot in finder.nearby[:20]]
+    return ft.Column(items, tight=True, spacing=8)
 
 
 @ft.component
@@ -103,7 +159,7 @@ def NoticeBanner() -> ft.Control:
     inbox = use_states().inbox
     notice = inbox.latest
     if notice is None:
-        return ft.Container(height=0)
+        return ft.Container(visible=False)
     return ft.Container(
         ft.Row(
             [
@@ -156,6 +212,7 @@ def Home(route: str = "/") -> ft.View:
     menu = ft.Row(
         [
             ft.TextButton("Vehicles and cards", on_click=act(go, "/garage")),
+            ft.TextButton("Passes", on_click=act(go, "/passes")),
         ],
         wrap=True,
     )
@@ -176,6 +233,7 @@ def Home(route: str = "/") -> ft.View:
                     error_text(parking.error),
                     *setup,
                     ZoneSearch(),
+                    Nearby(),
                     ft.Divider(),
                     *active,
                     ft.Divider(),
