@@ -45,11 +45,11 @@ class DriverServices:
 
 
 def decode_qr(image: bytes) -> list[str]:
-    from mobile.services.qr_decode import UnreadableImageError, decode_qr
+    from mobile.services.qr_decode import NoQrDecoderError, UnreadableImageError, decode_qr
 
     try:
         return decode_qr(image)
-    except UnreadableImageError:
+    except (UnreadableImageError, NoQrDecoderError):  # the driver is told to type the zone instead
         return []
 
 
