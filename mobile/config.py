@@ -1,7 +1,13 @@
 """Where the apps find the backend. Read when an app starts, never at import."""
 
+import json
 import os
 from dataclasses import dataclass
+from pathlib import Path
+
+# Bundled with phone builds: set the production backend here before `flet build` (environment variables
+# win where the platform has them: desktop, web, tests).
+BUILD_CONFIG = Path(__file__).with_name("app_config.json")
 
 DEFAULT_API_URL = "http://127.0.0.1:8000"
 DEFAULT_APP_URL = "http://127.0.0.1:8550/driver"
@@ -17,8 +23,8 @@ class AppConfig:
     public_app_url: str = DEFAULT_APP_URL
 
     @classmethod
-    def from_env(cls) -> "AppConfig":
-        return cls(
-            api_url=os.environ.get("PARKFLOW_API_URL", DEFAULT_API_URL).rstrip("/"),
-            public_app_url=os.environ.get("PARKFLOW_PUBLIC_APP_URL", DEFAULT_APP_URL).rstrip("/"),
-        )
+    def from_env(cls, build_config: Path = BUILD_CONFIG) -> "AppConfig":
+        built = json.loads(build_config.read_text(encoding="utf-8")) if build_config.is_file() else {}
+        api_url = os.environ.get("PARKFLOW_API_URL") or built.get("api_url") or DEFAULT_API_URL
+        app_url = os.environ.get("PARKFLOW_PUBLIC_APP_URL") or built.get("public_app_url") or DEFAULT_APP_URL
+        return cls(api_url=api_url.rstrip("/"), public_app_url=app_url.rstrip("/"))

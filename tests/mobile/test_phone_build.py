@@ -53,3 +53,15 @@ def test_the_app_imports_nothing_of_the_backend_or_the_web_server() -> None:
     done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == ""
+
+
+def test_the_backend_address_comes_from_the_environment_or_the_bundled_file(tmp_path, monkeypatch) -> None:
+    from mobile.config import AppConfig
+
+    bundled = tmp_path / "app_config.json"
+    bundled.write_text('{"api_url": "https://api.parkflow.example/"}', encoding="utf-8")
+    monkeypatch.delenv("PARKFLOW_API_URL", raising=False)
+    assert AppConfig.from_env(bundled).api_url == "https://api.parkflow.example"
+    monkeypatch.setenv("PARKFLOW_API_URL", "http://127.0.0.1:9999")
+    assert AppConfig.from_env(bundled).api_url == "http://127.0.0.1:9999"
+    assert AppConfig.from_env(tmp_path / "missing.json").api_url == "http://127.0.0.1:9999"
