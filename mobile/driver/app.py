@@ -10,6 +10,7 @@ import flet as ft
 
 from mobile.config import AppConfig
 from mobile.driver.context import DriverStates, StatesContext
+from mobile.driver.state.account import AccountState
 from mobile.driver.state.auth import AuthState
 from mobile.driver.state.checkout import CheckoutState
 from mobile.driver.state.finder import FinderState, ImageDecoder
@@ -17,6 +18,7 @@ from mobile.driver.state.garage import GarageState
 from mobile.driver.state.inbox import InboxState
 from mobile.driver.state.parking import ParkingState
 from mobile.driver.state.passes import PassesState
+from mobile.driver.views.account import History, Settings
 from mobile.driver.views.checkout import Checkout
 from mobile.driver.views.garage import Garage
 from mobile.driver.views.home import Home
@@ -90,6 +92,7 @@ def build_states(services: DriverServices) -> DriverStates:
         parking=parking,
         inbox=InboxState(services.events, on_change=parking.refresh),
         passes=PassesState(api),
+        account=AccountState(api),
     )
 
 
@@ -101,6 +104,8 @@ ROUTES = [
     ft.Route(path="s/:slug", component=SignLink),
     ft.Route(path="garage", component=Garage),
     ft.Route(path="passes", component=Passes),
+    ft.Route(path="history", component=History),
+    ft.Route(path="settings", component=Settings),
     ft.Route(path="pass/:slug/:product", component=BuyPass),
 ]
 

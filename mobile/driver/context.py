@@ -7,6 +7,7 @@ from typing import Any
 
 import flet as ft
 
+from mobile.driver.state.account import AccountState
 from mobile.driver.state.auth import AuthState
 from mobile.driver.state.checkout import CheckoutState
 from mobile.driver.state.finder import FinderState
@@ -29,6 +30,7 @@ class DriverStates:
     parking: ParkingState
     inbox: InboxState
     passes: PassesState
+    account: AccountState
 
 
 StatesContext = ft.create_context(None)
@@ -49,6 +51,7 @@ def use_states() -> DriverStates:
         states.parking,
         states.inbox,
         states.passes,
+        states.account,
     ):
         ft.use_state(observable)
     return states

@@ -5,10 +5,12 @@ import uuid
 from typing import Any, Protocol
 
 from mobile.services.http import HttpTransport
+from shared.schemas.account import DriverProfile
 from shared.schemas.auth import DriverOut
 from shared.schemas.drivers import PaymentMethodList, PaymentMethodOut, VehicleList, VehicleOut
 from shared.schemas.facilities import FacilityDetail, FacilityList
 from shared.schemas.passes import PassList, PassOut
+from shared.schemas.receipts import ReceiptPage
 from shared.schemas.sessions import QuoteOut, SessionOut
 from shared.schemas.stays import ParkingItem, ParkingList
 
@@ -60,6 +62,12 @@ class DriverApi(Protocol):
     ) -> ParkingItem: ...
 
     async def passes(self) -> PassList: ...
+
+    async def profile(self) -> DriverProfile: ...
+    async def update_profile(self, **changes: Any) -> DriverProfile: ...
+    async def receipts(self, limit: int = 20, offset: int = 0) -> ReceiptPage: ...
+    async def export_data(self) -> bytes: ...
+    async def delete_account(self, password: str) -> None: ...
     async def buy_pass(
         self, facility: str, product: str, license_plate: str, payment_method_id: str, idempotency_key: str
     ) -> PassOut: ...
@@ -185,3 +193,20 @@ class HttpDriverApi:
         }
         headers = {"Idempotency-Key": idempotency_key}
         return PassOut.model_validate(await self._json("POST", "/passes", json=body, headers=headers))
+
+    async def profile(self) -> DriverProfile:
+        return DriverProfile.model_validate(await self._json("GET", "/me"))
+
+    async def update_profile(self, **changes: Any) -> DriverProfile:
+        return DriverProfile.model_validate(await self._json("PATCH", "/me", json=changes))
+
+    async def receipts(self, limit: int = 20, offset: int = 0) -> ReceiptPage:
+        params = {"limit": limit, "offset": offset}
+        return ReceiptPage.model_validate(await self._json("GET", "/me/receipts", params=params))
+
+    async def export_data(self) -> bytes:
+        return (await self.http.request("GET", f"{V1}/me/export")).content
+
+    async def delete_account(self, password: str) -> None:
+        await self.http.request("DELETE", f"{V1}/me", json={"password": password})
+        await self.http.forget_tokens()

@@ -27,6 +27,7 @@ class AuthState:
     email: str = ""
     name: str = ""
     error: str | None = None
+    notice: str | None = None
     busy: bool = False
 
     @property
@@ -66,6 +67,10 @@ class AuthState:
         self.status = AuthStatus.signed_out
         self.email = self.name = ""
         self.error = None
+
+    async def signed_out_after_deletion(self) -> None:
+        await self.sign_out()
+        self.notice = "Your account is deleted. Thank you for parking with Parkflow."
 
     def expired(self) -> None:
         """The backend refused our tokens: back to the sign-in screen with a reason."""

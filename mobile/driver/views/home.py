@@ -213,6 +213,8 @@ def Home(route: str = "/") -> ft.View:
         [
             ft.TextButton("Vehicles and cards", on_click=act(go, "/garage")),
             ft.TextButton("Passes", on_click=act(go, "/passes")),
+            ft.TextButton("History", on_click=act(go, "/history")),
+            ft.TextButton("Settings", on_click=act(go, "/settings")),
         ],
         wrap=True,
     )

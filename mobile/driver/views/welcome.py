@@ -2,7 +2,7 @@
 
 import flet as ft
 
-from mobile.components.common import error_text
+from mobile.components.common import error_text, info_text
 from mobile.driver.context import use_states
 
 
@@ -66,6 +66,7 @@ def Welcome(route: str) -> ft.View:
                         theme_style=ft.TextThemeStyle.TITLE_LARGE,
                     ),
                     *fields,
+                    info_text(auth.notice),
                     error_text(auth.error),
                     ft.FilledButton(
                         "Create account" if registering else "Sign in",
