@@ -63,7 +63,10 @@ class HttpTransport:
         if not refresh_token:
             return False
         self.tokens = Tokens("", refresh_token)
-        return await self._refresh(stale_access="")
+        if await self._refresh(stale_access=""):
+            return True
+        await self.forget_tokens()  # refused: don't send a dead token at every start
+        return False
 
     def auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens.access_token}"} if self.tokens else {}

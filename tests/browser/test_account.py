@@ -63,3 +63,13 @@ def test_history_settings_export_and_delete(app: App, tmp_path) -> None:
     app.fill("Password", "correct horse battery")
     app.tap("Sign in")
     app.see(re.compile("(incorrect|wrong|not match|invalid)", re.IGNORECASE))
+
+
+def test_the_sign_in_survives_a_reload_and_sign_out_forgets_it(app: App) -> None:
+    app.sign_up(f"{unique('keep')}@example.test")
+    app.open("/")  # a new page load: the app starts again from its stored sign-in
+    app.see("Where are you parking?")
+    app.tap("Sign out")
+    app.see("Sign in")
+    app.open("/")
+    app.see("New here? Create an account")

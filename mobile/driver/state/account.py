@@ -54,6 +54,8 @@ class AccountState:
             )
 
     async def load_receipts(self, more: bool = False) -> None:
+        if more and self.next_offset is None:
+            return  # the last page is already here
         offset = self.next_offset if more and self.next_offset is not None else 0
         self.loading, self.error = True, None
         try:

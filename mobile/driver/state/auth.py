@@ -40,10 +40,14 @@ class AuthState:
             restored = await self.api.restore()
         except ApiError:
             restored = False
-        if restored:
-            await self._load_me()
-        else:
+        if not restored:
             self.status = AuthStatus.signed_out
+            return
+        try:
+            await self._load_me()
+        except ApiError as exc:  # signed in, but the profile can't be read (offline): say so, don't spin
+            self.status = AuthStatus.signed_out
+            self.error = exc.message
 
     async def sign_in(self, email: str, password: str) -> bool:
         email = email.strip()

@@ -42,6 +42,7 @@ class CheckoutState:
     error_code: str | None = None
     started: SessionOut | None = None
     _key: str = field(default_factory=new_idempotency_key)
+    _quote_request: int = 0
 
     @property
     def can_pay(self) -> bool:
@@ -74,15 +75,23 @@ class CheckoutState:
             self.quote = None
             self._fail("no_vehicle", "Add your vehicle's plate first: the operator checks it.")
             return
+        # Only the newest request may land: a slow answer for an earlier choice is dropped, so Pay
+        # always charges what is selected.
+        self._quote_request += 1
+        request = self._quote_request
         self.quoting, self.error, self.error_code = True, None, None
         try:
-            self.quote = await self.api.quote(self.facility.slug, self.license_plate, self.duration_minutes)
-            self._key = new_idempotency_key()
+            quote = await self.api.quote(self.facility.slug, self.license_plate, self.duration_minutes)
         except ApiError as exc:
-            self.quote = None
-            self._fail(exc.code, exc.message)
+            if request == self._quote_request:
+                self.quote = None
+                self._fail(exc.code, exc.message)
+        else:
+            if request == self._quote_request:
+                self.quote, self._key = quote, new_idempotency_key()
         finally:
-            self.quoting = False
+            if request == self._quote_request:
+                self.quoting = False
 
     async def pay(self) -> SessionOut | None:
         if not self.can_pay or self.quote is None or self.payment_method_id is None:
@@ -94,9 +103,16 @@ class CheckoutState:
             self.started = await self.api.start_session(self.quote.id, self.payment_method_id, self._key)
             return self.started
         except ApiError as exc:
-            self._fail(exc.code, _pay_message(exc))
+            if exc.status == 402:
+                # A definite refusal: nothing was charged, and the next tap (after a top-up, say) is a new
+                # attempt, not a replay of this answer.
+                self._key = new_idempotency_key()
             if exc.code == "quote_expired":
                 await self.refresh_quote()
+                if self.quote is not None:
+                    self._fail(exc.code, "The price was renewed: check it, then tap Pay again.")
+                return None
+            self._fail(exc.code, _pay_message(exc))
             return None
         finally:
             self.paying = False

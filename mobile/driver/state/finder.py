@@ -1,5 +1,6 @@
 """Finding where to pay: a zone number typed from the sign, a scanned sign QR, or lots nearby."""
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -12,6 +13,12 @@ from shared.schemas.facilities import FacilityDetail, FacilitySummary
 
 ImageDecoder = Callable[[bytes], list[str]]
 NEARBY_RADIUS_M = 2000
+
+
+def ascii_digits(text: str) -> str:
+    """'١٢٣٤' (an Arabic keyboard) -> '1234'; '' when anything is not a decimal digit."""
+    digits = [unicodedata.decimal(ch, None) for ch in text]
+    return "" if not digits or None in digits else "".join(str(d) for d in digits)
 
 
 @ft.observable
@@ -39,9 +46,9 @@ class FinderState:
 
     async def search_zone(self, zone: str) -> list[FacilitySummary]:
         """Every operator's facility with this zone number, nearest first when location is allowed."""
-        zone = zone.strip()
+        zone = ascii_digits(zone.strip())
         self.zone, self.qr_warning = zone, None
-        if not zone.isdigit():
+        if not zone:
             self.error = "Type the zone number printed on the parking sign (digits only)."
             self.candidates, self.searched = [], False
             return []

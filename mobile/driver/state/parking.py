@@ -59,6 +59,8 @@ class ParkingState:
     error: str | None = None
     notice: str | None = None
     _extend_keys: dict[tuple[str, int], str] = field(default_factory=dict)
+    _stay_keys: dict[str, str] = field(default_factory=dict)
+    _refused: bool = False
 
     @property
     def running(self) -> list[ParkingItem]:
@@ -94,6 +96,8 @@ class ParkingState:
         # One key per (session, choice) until it succeeds: a double tap or a retry charges once.
         key = self._extend_keys.setdefault((session_id, minutes), new_idempotency_key())
         session = await self._act(self.api.extend_session(session_id, minutes, key))
+        if self._refused:
+            self._extend_keys.pop((session_id, minutes), None)  # a decline is final: the next tap is new
         if session:
             self._extend_keys.pop((session_id, minutes), None)
             self.notice = (
@@ -112,24 +116,30 @@ class ParkingState:
         return session
 
     async def pay_stay(self, stay_id: str, payment_method_id: str | None) -> ParkingItem | None:
+        # One key per stay until it is paid or definitely refused: a retry after a lost answer pays once.
+        key = self._stay_keys.setdefault(stay_id, new_idempotency_key())
         self.busy, self.error, self.notice = True, None, None
         try:
-            item = await self.api.pay_stay(stay_id, payment_method_id, new_idempotency_key())
+            item = await self.api.pay_stay(stay_id, payment_method_id, key)
         except ApiError as exc:
             self.error = exc.message
+            if exc.status == 402:
+                self._stay_keys.pop(stay_id, None)
             return None
         finally:
             self.busy = False
+        self._stay_keys.pop(stay_id, None)
         self.notice = f"Paid {format_amount(item.paid_amount, item.currency)} for {item.facility.name}."
         await self.refresh()
         return item
 
     async def _act(self, call) -> SessionOut | None:
-        self.busy, self.error, self.notice = True, None, None
+        self.busy, self.error, self.notice, self._refused = True, None, None, False
         try:
             session = await call
         except ApiError as exc:
             self.error = exc.message
+            self._refused = exc.status == 402
             return None
         finally:
             self.busy = False
