@@ -1,11 +1,15 @@
 """Settings from PARKFLOW_* environment variables and a .env file; read when asked, never at import."""
 
+import hashlib
+import hmac
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.qr import normalize_app_url, parse_key_list
 
 DEFAULT_DATA_DIR = Path("var")
 
@@ -32,6 +36,13 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = 65536
     data_dir: Path = DEFAULT_DATA_DIR
     public_base_url: str = "http://127.0.0.1:8000"
+    # Where the driver web app lives. Sign QR codes point here (`{public_app_url}/s/<facility>?...`), so a
+    # phone's own camera opens the app; a scanned sign pointing anywhere else is refused.
+    public_app_url: str = "http://127.0.0.1:8550/driver"
+    # Keys that sign the sign QR codes: "kid:secret,kid2:secret2". The first signs new signs; all are
+    # accepted, so printed signs keep working through a rotation. Unset: one key derived from secret_key
+    # (id "k0"), so the demo works with nothing configured, but changing secret_key voids printed signs.
+    qr_signing_keys: SecretStr | None = None
     nearby_max_radius_m: int = 50_000
     # Run background jobs (charging exits, receipts) inside the API process. Turn off when
     # `parkflow worker` processes do it instead.
@@ -78,17 +89,42 @@ class Settings(BaseSettings):
     parking_data_cache_seconds: float = Field(default=60.0, ge=0, le=3600)
 
     @field_validator(
-        "stripe_secret_key", "stripe_api_base", "parking_data_url", "parking_data_key", mode="before"
+        "stripe_secret_key",
+        "stripe_api_base",
+        "parking_data_url",
+        "parking_data_key",
+        "qr_signing_keys",
+        mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("public_app_url")
+    @classmethod
+    def _app_url(cls, value: str) -> str:
+        return normalize_app_url(value)
+
+    @field_validator("qr_signing_keys")
+    @classmethod
+    def _qr_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            parse_key_list(value.get_secret_value())
+        return value
 
     @model_validator(mode="after")
     def _gateway_is_configured(self) -> "Settings":
         if self.payment_gateway == "stripe" and self.stripe_secret_key is None:
             raise ValueError("PARKFLOW_PAYMENT_GATEWAY=stripe needs PARKFLOW_STRIPE_SECRET_KEY to be set.")
         return self
+
+    @property
+    def qr_keys(self) -> dict[str, bytes]:
+        """Sign QR keys by id, the signing one first."""
+        if self.qr_signing_keys is not None:
+            return parse_key_list(self.qr_signing_keys.get_secret_value())
+        secret = self.secret_key.get_secret_value().encode("utf-8")
+        return {"k0": hmac.new(secret, b"parkflow sign qr key", hashlib.sha256).digest()}
 
     @property
     def is_sqlite(self) -> bool:

@@ -16,7 +16,10 @@ from backend.notifications.setup import install_notifications
 from backend.passes.endpoints import router as passes_router
 from backend.payments.gateways.registry import EXTRAS_KEY as GATEWAYS_KEY
 from backend.payments.gateways.registry import build_gateway_registry
+from backend.privacy.endpoints import router as privacy_router
 from backend.providers.setup import install_providers
+from backend.qr.endpoints import admin_router as admin_qr_router
+from backend.qr.endpoints import router as qr_router
 from backend.sessions.endpoints import quotes_router
 from backend.sessions.endpoints import router as sessions_router
 from backend.sessions.jobs import install_sessions
@@ -29,6 +32,7 @@ ROUTERS = [
     admin_auth_router,
     drivers_router,
     facilities_router,
+    qr_router,
     stays_router,
     quotes_router,
     sessions_router,
@@ -36,9 +40,11 @@ ROUTERS = [
     admin_tenants_router,
     admin_identities_router,
     admin_facilities_router,
+    admin_qr_router,
     passes_router,
     enforcement_router,
     notifications_router,
+    privacy_router,
 ]
 
 

@@ -22,6 +22,7 @@ class ErrorCode(StrEnum):
     email_taken = "email_taken"
     weak_password = "weak_password"
     duplicate_vehicle = "duplicate_vehicle"
+    parking_in_progress = "parking_in_progress"
     rate_limited = "rate_limited"
     payment_declined = "payment_declined"
     insufficient_funds = "insufficient_funds"
@@ -34,6 +35,7 @@ class ErrorCode(StrEnum):
     already_parked = "already_parked"
     session_not_active = "session_not_active"
     idempotency_conflict = "idempotency_conflict"
+    qr_not_signed = "qr_not_signed"
     internal_error = "internal_error"
 
 

@@ -1,1 +1,1 @@
-"""A driver's own profile: vehicles and payment methods (`/api/v1/me/...`)."""
+"""A driver's own account (`/api/v1/me/...`): profile and settings, vehicles, payment methods, receipts."""

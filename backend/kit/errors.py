@@ -33,6 +33,7 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.email_taken: 409,
     ErrorCode.weak_password: 422,
     ErrorCode.duplicate_vehicle: 409,
+    ErrorCode.parking_in_progress: 409,
     ErrorCode.rate_limited: 429,
     ErrorCode.payment_declined: 402,
     ErrorCode.insufficient_funds: 402,
@@ -45,6 +46,7 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.already_parked: 409,
     ErrorCode.session_not_active: 409,
     ErrorCode.idempotency_conflict: 409,
+    ErrorCode.qr_not_signed: 422,
     ErrorCode.internal_error: 500,
 }
 

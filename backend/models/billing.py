@@ -34,6 +34,7 @@ class Payment(Model):
     service_fee_amount = fields.IntField(default=0)
     amount = fields.IntField(description="The total charged: parking + service fee")
     refunded_amount = fields.IntField(default=0)
+    refunded_at = fields.DatetimeField(null=True, description="When money was last given back")
     status = fields.CharField(max_length=20, default="pending")
     failure_code = fields.CharField(max_length=40, null=True)
     failure_reason = fields.CharField(max_length=300, null=True)

@@ -40,10 +40,13 @@ async def schedule_free_period_reminder(
 
 async def send_free_period_reminder(services: AppServices, payload: dict[str, Any]) -> None:
     """Job handler: notify only while the stay is open, unpaid past its free period, and the free
-    period has not ended yet (a reminder after the fact helps no one)."""
-    stay = await Stay.get_or_none(id=UUID(payload["stay_id"])).select_related("facility")
+    period has not ended yet (a reminder after the fact helps no one); never to a driver who turned
+    reminders off (`reminder_minutes` 0)."""
+    stay = await Stay.get_or_none(id=UUID(payload["stay_id"])).select_related("facility", "driver")
     now = datetime.now(UTC)
     if stay is None or stay.driver_id is None or stay.status != "open" or stay.free_until is None:
+        return
+    if stay.driver.reminder_minutes <= 0:
         return
     if stay.free_until <= now:
         return
@@ -63,6 +66,7 @@ async def send_free_period_reminder(services: AppServices, payload: dict[str, An
             "stay_id": str(stay.id),
             "facility": stay.facility.slug,
             "facility_name": stay.facility.name,
+            "timezone": stay.facility.timezone,
             "license_plate": stay.plate,
             "free_until": stay.free_until.isoformat(),
             "minutes_left": int((stay.free_until - now).total_seconds() // 60),

@@ -10,7 +10,7 @@ held across its latency would block others (and, on SQLite, every writer of the 
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 from tortoise.exceptions import IntegrityError
@@ -147,6 +147,8 @@ async def refund_payment(services: AppServices, payment: Payment, amount: int) -
         return payment
     charge_state = await services.extras[EXTRAS_KEY].get(payment.gateway).refund(payment.charge_id, amount)
     status = "refunded" if charge_state.refunded_amount >= payment.amount else "partially_refunded"
-    await Payment.filter(id=payment.id).update(refunded_amount=charge_state.refunded_amount, status=status)
+    await Payment.filter(id=payment.id).update(
+        refunded_amount=charge_state.refunded_amount, status=status, refunded_at=datetime.now(UTC)
+    )
     await payment.refresh_from_db()
     return payment

@@ -11,8 +11,10 @@ job that runs twice schedules once):
 * `session_expire` — `session-expire:<id>:<ends_at>`: at the paid end, `expired` locally even when
   the provider is down. An extension schedules one for its new end; the old one finds the session
   still running and does nothing.
-* `session_expiring_soon` — `session-remind:<id>:<ends_at>`: the driver's reminder
-  (`Driver.reminder_minutes` before the end, 10 by default); rescheduled by an extension the same way.
+* `session_expiring_soon` — `session-remind:<id>:<ends_at>:<minutes>`: the driver's reminder
+  (`Driver.reminder_minutes` before the end, 10 by default); rescheduled by an extension the same way,
+  and by the driver changing the lead time (a job whose `minutes` is no longer the driver's setting,
+  or any when the setting is 0, stays quiet).
 * `session_poll` — `session-poll:<id>:<n>`: provider sessions only, every
   `PARKFLOW_SESSION_POLL_SECONDS`; each poll enqueues the next while the session is active.
 * `session_refund` — `session-refund:<id>`: after an early stop; then `session_stop_receipt`.
@@ -74,16 +76,27 @@ async def schedule_end(session_id: UUID, ends_at: datetime, reminder_minutes: in
     await enqueue(
         EXPIRE, payload, delay=_delay_until(ends_at), dedupe_key=f"session-expire:{session_id}:{end}"
     )
-    if reminder_minutes and reminder_minutes > 0:
-        remind_at = ends_at - timedelta(minutes=reminder_minutes)
-        if remind_at > utcnow():
-            await enqueue(
-                REMIND,
-                payload,
-                delay=_delay_until(remind_at),
-                dedupe_key=f"session-remind:{session_id}:{end}",
-                max_attempts=3,
-            )
+    if reminder_minutes:
+        await schedule_reminder(session_id, ends_at, reminder_minutes)
+
+
+async def schedule_reminder(
+    session_id: UUID, ends_at: datetime, reminder_minutes: int, *, catch_up: bool = False
+) -> None:
+    """The reminder `reminder_minutes` before `ends_at`: none when 0, nor when that moment has passed,
+    unless `catch_up` (the lead time was made longer mid-session: remind now, as the old reminder
+    will stay quiet)."""
+    remind_at = ends_at - timedelta(minutes=reminder_minutes)
+    if reminder_minutes <= 0 or ends_at <= utcnow() or (remind_at <= utcnow() and not catch_up):
+        return
+    end = ends_at.isoformat()
+    await enqueue(
+        REMIND,
+        {"session_id": str(session_id), "ends_at": end, "minutes": reminder_minutes},
+        delay=_delay_until(remind_at),
+        dedupe_key=f"session-remind:{session_id}:{end}:{reminder_minutes}",
+        max_attempts=3,
+    )
 
 
 async def schedule_poll(session_id: UUID, seq: int, settings: Settings) -> None:

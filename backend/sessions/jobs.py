@@ -16,7 +16,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from backend.kit.services import AppServices
-from backend.models import Facility, ParkingSession
+from backend.models import Driver, Facility, ParkingSession
 from backend.providers.base import ProviderError, ProviderSession
 from backend.sessions.extend_settle import extension_reconcile_job
 from backend.sessions.followups import (
@@ -68,7 +68,8 @@ async def expire_job(services: AppServices, payload: dict[str, Any]) -> None:
 
 async def remind_job(services: AppServices, payload: dict[str, Any]) -> None:
     """`session_expiring_soon`: tell the driver the session ends soon (once per end: an extension
-    moves the end and schedules its own reminder)."""
+    moves the end and schedules its own reminder). Quiet when the driver has turned reminders off
+    (`reminder_minutes` 0) or changed the lead time since it was queued (that queued its own)."""
     session = await ParkingSession.get_or_none(id=UUID(payload["session_id"]))
     if session is None or session.status != "active":
         return
@@ -76,6 +77,9 @@ async def remind_job(services: AppServices, payload: dict[str, Any]) -> None:
     if session.ends_at != datetime.fromisoformat(payload["ends_at"]) or session.ends_at <= now:
         return
     driver_id = session.driver_id  # type: ignore[attr-defined]
+    setting = await Driver.filter(id=driver_id).values_list("reminder_minutes", flat=True)
+    if not setting or setting[0] <= 0 or payload.get("minutes", setting[0]) != setting[0]:
+        return
     kind = DriverEventKind.expiring_soon
     marker = payload["ends_at"]
     if await already_notified(

@@ -119,7 +119,7 @@ def test_demo_serves_the_api_and_prints_the_logins(run_demo, demo_env: dict[str,
     assert login.status_code == 200, login.text
     app_page = httpx.get(f"{demo.driver_app}/", timeout=5)
     assert app_page.status_code == 200
-    assert "<base href=\"/driver/\">" in app_page.text  # the Flet web client, served offline
+    assert '<base href="/driver/">' in app_page.text  # the Flet web client, served offline
 
     output = demo.output
     for expected in (

@@ -19,6 +19,7 @@ EXPECTED = [
     ("get", "/api/v1/facilities"),
     ("get", "/api/v1/facilities/nearby"),
     ("get", "/api/v1/facilities/{slug}"),
+    ("post", "/api/v1/qr/resolve"),
     ("post", "/api/v1/admin/auth/token"),
     ("get", "/api/v1/admin/tenants"),
     ("post", "/api/v1/admin/tenants"),
@@ -29,6 +30,8 @@ EXPECTED = [
     ("post", "/api/v1/admin/facilities"),
     ("patch", "/api/v1/admin/facilities/{slug}"),
     ("post", "/api/v1/admin/facilities/{slug}/pass-products"),
+    ("get", "/api/v1/admin/facilities/{slug}/sign.png"),
+    ("get", "/api/v1/admin/facilities/{slug}/sign.svg"),
     ("post", "/webhook"),
     ("get", "/api/enforcement/check/{plate}"),
     ("get", "/api/enforcement/facility/{facility}/paid-plates"),
@@ -38,6 +41,12 @@ EXPECTED = [
     ("post", "/api/v1/passes"),
     ("get", "/api/v1/passes"),
     ("get", "/api/v1/me/events"),
+    ("get", "/api/v1/me"),
+    ("patch", "/api/v1/me"),
+    ("delete", "/api/v1/me"),
+    ("get", "/api/v1/me/export"),
+    ("get", "/api/v1/me/receipts"),
+    ("get", "/api/v1/me/receipts/{receipt_id}"),
 ]
 
 

@@ -100,10 +100,51 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         out.close()
 
 
+OPERATOR = {"username": "admin@helsinki.test", "password": "parkflow-demo"}  # demo operator (assets/demo)
+
+
+def printed_sign(api: str, slug: str, folder: Path) -> Path:
+    """The sign PNG an operator downloads and prints."""
+    token = httpx.post(f"{api}/api/v1/admin/auth/token", data=OPERATOR, timeout=10).json()["access_token"]
+    response = httpx.get(
+        f"{api}/api/v1/admin/facilities/{slug}/sign.png",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=20,
+    )
+    assert response.status_code == 200, response.text
+    path = folder / f"{slug}-sign.png"
+    path.write_bytes(response.content)
+    return path
+
+
+def camera_feed(sign: Path, folder: Path) -> Path:
+    """Chromium's fake camera plays a Y4M file: the printed sign held up in front of the camera."""
+    import cv2
+    import numpy as np
+
+    width, height = 640, 480
+    frame = np.full((height, width, 3), 235, np.uint8)  # a pale wall
+    image = cv2.imread(str(sign))
+    scale = (height - 40) / image.shape[0]
+    image = cv2.resize(image, None, fx=scale, fy=scale * 1.0, interpolation=cv2.INTER_AREA)
+    h, w = image.shape[:2]
+    top, left = (height - h) // 2, (width - w) // 2
+    frame[top : top + h, left : left + w] = image[:, : width - left]
+    yuv = cv2.cvtColor(frame, cv2.COLOR_BGR2YUV_I420).tobytes()
+    path = folder / "camera.y4m"
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(10):
+            out.write(b"FRAME\n" + yuv)
+    return path
+
+
 @pytest.fixture(scope="session")
-def browser(stack: Stack) -> Iterator:
+def browser(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     from playwright.sync_api import sync_playwright
 
+    folder = tmp_path_factory.mktemp("camera")
+    feed = camera_feed(printed_sign(stack.api, "kamppi-p1", folder), folder)
     with sync_playwright() as p:
         chromium = p.chromium.launch(
             executable_path=_chromium(),
@@ -113,6 +154,10 @@ def browser(stack: Stack) -> Iterator:
                 "--disable-background-networking",
                 "--disable-component-update",
                 "--no-first-run",
+                # A camera that shows Kamppi P1's printed sign, permission granted.
+                "--use-fake-device-for-media-stream",
+                "--use-fake-ui-for-media-stream",
+                f"--use-file-for-fake-video-capture={feed}",
             ],
         )
         yield chromium

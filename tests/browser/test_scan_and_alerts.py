@@ -10,24 +10,9 @@ from zoneinfo import ZoneInfo
 import httpx
 import qrcode
 
-from tests.browser.conftest import App, unique
+from tests.browser.conftest import App, printed_sign, unique
 
-OPERATOR = {"username": "admin@helsinki.test", "password": "parkflow-demo"}  # demo operator (assets/demo)
 WEBHOOK_TOKEN = "whk_demo_helsinki_0123456789abcdef"
-
-
-def printed_sign(api: str, slug: str, tmp_path: Path) -> Path:
-    """The sign PNG an operator downloads and prints."""
-    token = httpx.post(f"{api}/api/v1/admin/auth/token", data=OPERATOR, timeout=10).json()["access_token"]
-    response = httpx.get(
-        f"{api}/api/v1/admin/facilities/{slug}/sign.png",
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=20,
-    )
-    assert response.status_code == 200, response.text
-    path = tmp_path / f"{slug}-sign.png"
-    path.write_bytes(response.content)
-    return path
 
 
 def forged_sticker(app_url: str, tmp_path: Path) -> Path:
@@ -111,3 +96,19 @@ def test_an_entry_seen_by_the_camera_appears_in_the_app(app: App) -> None:
     local = entered.astimezone(ZoneInfo("Europe/Helsinki")).strftime("%H:%M")  # the facility's clock
     app.see(re.compile(f"Parked at Kamppi P1 since {local}, free until"))
     app.shot("11_entry_notification")
+
+
+def test_the_camera_reads_the_sign_and_opens_the_payment(app: App) -> None:
+    app.sign_up(f"{unique('camera')}@example.test")
+    app.add_vehicle_and_card(unique("CM")[:8])
+    app.tap("Scan the sign's QR code")
+    app.tap("Use the camera")
+    take = app.button("Take picture")
+    take.wait_for(timeout=20_000)
+    app.page.wait_for_timeout(1500)  # the preview starts streaming
+    app.shot("08b_camera")
+    take.click()
+    app.page.wait_for_timeout(4000)
+    app.shot("08c_after_picture")
+    app.button(re.compile(r"^Pay \d+\.\d{2} EUR")).wait_for(timeout=20_000)
+    app.see("Kamppi P1")

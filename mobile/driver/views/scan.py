@@ -20,11 +20,14 @@ def CameraPanel(on_picture) -> ft.Control:
     """flet-camera preview with a shutter button (web and phones)."""
     import flet_camera as fc
 
-    camera = ft.use_memo(lambda: fc.Camera(expand=True, preview_enabled=True), [])
+    # The mounted control is reached through a Ref: a re-render builds a new Camera object and the
+    # page keeps patching the one it mounted first.
+    camera_ref = ft.use_memo(ft.Ref, [])
     ready, set_ready = ft.use_state(None)
 
     async def start() -> None:
         try:
+            camera = camera_ref.current
             cameras = await camera.get_available_cameras()
             if not cameras:
                 set_ready(False)
@@ -38,13 +41,22 @@ def CameraPanel(on_picture) -> ft.Control:
     ft.use_effect(start, [])
 
     async def shoot(_) -> None:
-        await on_picture(await camera.take_picture())
+        try:
+            picture = await camera_ref.current.take_picture()
+        except Exception:
+            picture = None  # the view says no picture was taken
+        await on_picture(picture)
 
     if ready is False:
         return ft.Text("No camera available here. Choose a photo of the sign instead.")
     return ft.Column(
         [
-            ft.Container(camera, height=280, border_radius=8, clip_behavior=ft.ClipBehavior.HARD_EDGE),
+            ft.Container(
+                fc.Camera(ref=camera_ref, expand=True, preview_enabled=True),
+                height=280,
+                border_radius=8,
+                clip_behavior=ft.ClipBehavior.HARD_EDGE,
+            ),
             ft.FilledButton("Take picture", icon=ft.Icons.CAMERA_ALT, on_click=shoot, disabled=not ready),
         ],
         tight=True,

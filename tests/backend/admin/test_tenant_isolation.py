@@ -24,6 +24,8 @@ SCOPED = [
     ("POST", "/facilities/{facility}/pass-products", {"slug": "weekly", "name": "W", "amount": 1, "days": 7}),
     ("PATCH", "/facilities/{facility}/pass-products/{product}", {"amount": 1}),
     ("DELETE", "/facilities/{facility}/pass-products/{product}", None),
+    ("GET", "/facilities/{facility}/sign.png", None),
+    ("GET", "/facilities/{facility}/sign.svg", None),
 ]
 # Operators themselves: scoped for tenant users; a super admin may see every operator.
 TENANT_ENDPOINTS = [
