@@ -108,6 +108,14 @@ class FakeGarage:
         me.card_tokens[card.id] = token
         return self._leave("add_payment_method", card)
 
+    async def make_default_card(self, payment_method_id: str) -> PaymentMethodOut:
+        await self._enter("make_default_card")
+        me = self._me()
+        self._card_token(payment_method_id)
+        me.cards = [c.model_copy(update={"is_default": c.id == payment_method_id}) for c in me.cards]
+        chosen = next(c for c in me.cards if c.id == payment_method_id)
+        return self._leave("make_default_card", chosen)
+
     def run_dry(self, card_id: str) -> None:
         """The driver's bank now refuses this card for lack of funds."""
         self._me().card_tokens[card_id] = "tok_insufficientFunds"

@@ -68,6 +68,9 @@ class GarageState:
     async def make_default(self, vehicle_id: str) -> None:
         await self._change(self.api.make_default_vehicle(vehicle_id))
 
+    async def make_default_card(self, payment_method_id: str) -> None:
+        await self._change(self.api.make_default_card(payment_method_id))
+
     async def delete_vehicle(self, vehicle_id: str) -> None:
         await self._change(self.api.delete_vehicle(vehicle_id))
 

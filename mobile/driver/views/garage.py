@@ -74,7 +74,23 @@ def Garage() -> ft.View:
     if not garage.cards and garage.loaded:
         body.append(empty("No card yet."))
     body += [
-        ft.Text(f"{c.brand} •••• {c.last4}" + (" (default)" if c.is_default else ""), size=16)
+        ft.Row(
+            [
+                ft.Text(
+                    f"{c.brand} •••• {c.last4}" + (" (default)" if c.is_default else ""), size=16, width=220
+                ),
+                *(
+                    []
+                    if c.is_default
+                    else [
+                        ft.TextButton(
+                            f"Make •••• {c.last4} default", on_click=act(garage.make_default_card, c.id)
+                        )
+                    ]
+                ),
+            ],
+            wrap=True,
+        )
         for c in garage.cards
     ]
     body += [

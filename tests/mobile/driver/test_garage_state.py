@@ -172,3 +172,16 @@ async def test_loading_failing_the_first_time_leaves_it_not_loaded(ready_api: Fa
     assert garage.loaded
     assert garage.error is None
     assert garage.ready_to_pay
+
+
+async def test_another_card_becomes_the_default_for_the_next_payment(api: FakeDriverApi) -> None:
+    state = GarageState(api)
+    await state.add_card("tok_visa")
+    await state.add_card("tok_mastercard")
+    assert state.default_card.brand == "Visa"
+
+    mastercard = next(c for c in state.cards if c.brand == "Mastercard")
+    await state.make_default_card(mastercard.id)
+
+    assert state.default_card.id == mastercard.id
+    assert [c.is_default for c in state.cards].count(True) == 1
