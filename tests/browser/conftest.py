@@ -140,11 +140,18 @@ def camera_feed(sign: Path, folder: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+def camera_file(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("camera")
+    return camera_feed(printed_sign(stack.api, "kamppi-p1", folder), folder)
+
+
+# Module scope, not session: sync Playwright keeps an event loop running in this thread while it is
+# open, and the asyncio tests of the other folders cannot start their own beside it.
+@pytest.fixture(scope="module")
+def browser(camera_file: Path) -> Iterator:
     from playwright.sync_api import sync_playwright
 
-    folder = tmp_path_factory.mktemp("camera")
-    feed = camera_feed(printed_sign(stack.api, "kamppi-p1", folder), folder)
+    feed = camera_file
     with sync_playwright() as p:
         chromium = p.chromium.launch(
             executable_path=_chromium(),
