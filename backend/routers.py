@@ -9,6 +9,7 @@ from backend.drivers.endpoints import router as drivers_router
 from backend.enforcement.endpoints import router as enforcement_router
 from backend.facilities.admin_endpoints import router as admin_facilities_router
 from backend.facilities.endpoints import router as facilities_router
+from backend.geofence.endpoints import router as geofence_router
 from backend.identities.endpoints import router as admin_identities_router
 from backend.kit.services import AppServices
 from backend.notifications.endpoints import router as notifications_router
@@ -37,6 +38,7 @@ ROUTERS = [
     quotes_router,
     sessions_router,
     anpr_router,
+    geofence_router,
     admin_tenants_router,
     admin_identities_router,
     admin_facilities_router,

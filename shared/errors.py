@@ -36,6 +36,13 @@ class ErrorCode(StrEnum):
     session_not_active = "session_not_active"
     idempotency_conflict = "idempotency_conflict"
     qr_not_signed = "qr_not_signed"
+    not_a_geofence_facility = "not_a_geofence_facility"
+    position_outside_facility = "position_outside_facility"
+    position_inaccurate = "position_inaccurate"
+    event_in_future = "event_in_future"
+    event_too_old = "event_too_old"
+    plate_not_yours = "plate_not_yours"
+    no_open_stay = "no_open_stay"
     internal_error = "internal_error"
 
 

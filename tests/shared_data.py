@@ -11,6 +11,7 @@ SHARED_DATA = Path(os.environ.get("PARKFLOW_SHARED_DATA", REPO.parent / "shared"
 FIXTURES = REPO / "tests" / "fixtures"
 _COPIES = {
     "tariffs/sbb_park_and_rail_pricing.json": "sbb_park_and_rail_pricing.json",
+    "gps/barefoot_munich_bmw_trace_1hz.csv": "barefoot_munich_bmw_trace_1hz.csv",
     "polygons/fixture_cleveland_parking_lots_30.geojson": (
         "../../assets/polygons/fixture_cleveland_parking_lots_30.geojson"
     ),

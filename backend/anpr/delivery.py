@@ -1,4 +1,5 @@
-"""One camera event as it is being applied, and its recording (the intake's first write)."""
+"""One entry or exit event (a camera's or a phone's) as it is being applied, and its recording (the
+intake's first write)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +26,7 @@ class Delivery:
     plate_normalized: str
     occurred_at: datetime
     image_url: str | None
+    source: str = "anpr"  # who saw it: "anpr" (a camera) or "geofence" (the driver's phone)
 
 
 async def record_event(delivery: Delivery, stay_id: UUID, outcome: str, new_stay: Stay | None = None) -> None:
@@ -44,6 +46,7 @@ async def record_event(delivery: Delivery, stay_id: UUID, outcome: str, new_stay
             plate_normalized=delivery.plate_normalized,
             occurred_at=delivery.occurred_at,
             image_url=delivery.image_url,
+            source=delivery.source,
             outcome=outcome,
         )
     except IntegrityError as exc:

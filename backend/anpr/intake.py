@@ -10,12 +10,21 @@ duplicate's transaction is abandoned as a whole, and the first delivery's rows a
 
 Fast path: the token, the facility (with its operator), the plate's stays, the plate's owner, and
 the writes; no payment processor call (exits are charged by a job) and no e-mail.
+
+`apply_delivery` is the one way an entry or exit reaches the stays: the camera webhook here and the
+driver's phone (`backend.geofence`) both call it, so both open, price, charge and notify alike. A
+caller may pass a `before` check that runs inside the transaction, under the plate's lock, and
+answers instead of applying (the phone's "already inside") or refuses.
 """
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
 from backend.anpr import repository, rules
 from backend.anpr.delivery import Delivery, DuplicateDeliveryError
+from backend.kit.errors import ConflictError
 from backend.kit.services import AppServices
 from backend.models import Stay
 from backend.stays.effects import AfterCommit
@@ -23,6 +32,23 @@ from shared.plates import InvalidPlateError, normalize_plate
 from shared.schemas.webhook import CameraEvent, WebhookAccepted, WebhookEvent
 
 MAX_TYPED_PLATE_LENGTH = 40  # Stay.plate; normalised plates are at most 20 characters
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What an event led to: its stay's id and status now, and whether this delivery changed anything
+    (False: a repeated delivery, or a `before` check that answered)."""
+
+    session_id: str
+    status: str
+    changed: bool
+
+    @classmethod
+    def of(cls, stay: Stay, *, changed: bool) -> "Applied":
+        return cls(session_id=str(stay.id), status=stay.status, changed=changed)
+
+
+Before = Callable[[Delivery], Awaitable[Applied | None]]
 
 
 async def receive(services: AppServices, tenant_id, body: WebhookEvent) -> WebhookAccepted:
@@ -41,23 +67,43 @@ async def receive(services: AppServices, tenant_id, body: WebhookEvent) -> Webho
         occurred_at=body.timestamp,
         image_url=body.image_url,
     )
+    applied = await apply_delivery(delivery)
+    return WebhookAccepted(session_id=applied.session_id, status=applied.status)
+
+
+async def apply_delivery(delivery: Delivery, before: Before | None = None) -> Applied:
+    """Record `delivery` and apply it to the plate's stays (`rules`), in one transaction; tell the
+    driver and wake the charging job after it commits. A repeated delivery answers the first one's
+    stay and changes nothing."""
     effects = AfterCommit()
-    apply = rules.apply_entry if body.event is CameraEvent.entry else rules.apply_exit
+    apply = rules.apply_entry if delivery.event is CameraEvent.entry else rules.apply_exit
+    answer: Applied | None = None
     try:
         async with in_transaction() as connection:
-            await repository.lock_plate(connection, facility.id, plate_normalized)
-            stay = await apply(delivery, effects)
+            await repository.lock_plate(connection, delivery.facility.id, delivery.plate_normalized)
+            if before is not None:
+                answer = await before(delivery)
+            if answer is None:
+                stay = await apply(delivery, effects)
     except DuplicateDeliveryError:
-        return await _first_answer(delivery)
-    await effects.run(services)
-    return WebhookAccepted(session_id=str(stay.id), status=stay.status)
+        first = await delivered_answer(delivery)
+        if first is None:  # pragma: no cover - the unique row exists, or the insert would have passed
+            raise ConflictError("This event conflicts with one being recorded; send it again.") from None
+        return first
+    if answer is not None:
+        return answer
+    await effects.run(delivery.services)
+    return Applied.of(stay, changed=True)
 
 
-async def _first_answer(delivery: Delivery) -> WebhookAccepted:
+async def delivered_answer(delivery: Delivery) -> Applied | None:
+    """The answer to a repeat of an event recorded before (None: it was not)."""
     event = await repository.delivered_event(
         delivery.facility.id, delivery.plate_normalized, delivery.event.value, delivery.occurred_at
     )
+    if event is None:
+        return None
     stay = await Stay.get_or_none(id=event.stay_id) if event.stay_id else None  # type: ignore[attr-defined]
     if stay is None:  # the stay was erased since (retention): the event is all that is left
-        return WebhookAccepted(session_id=str(event.id), status=event.outcome)
-    return WebhookAccepted(session_id=str(stay.id), status=stay.status)
+        return Applied(session_id=str(event.id), status=event.outcome, changed=False)
+    return Applied.of(stay, changed=False)

@@ -89,7 +89,10 @@ async def latest_entered_by(facility_id: UUID, plate_normalized: str, at: dateti
     return found[0] if found else None
 
 
-async def delivered_event(facility_id: UUID, plate_normalized: str, event: str, at: datetime) -> StayEvent:
-    return await StayEvent.get(
+async def delivered_event(
+    facility_id: UUID, plate_normalized: str, event: str, at: datetime
+) -> StayEvent | None:
+    """The event recorded before with this key (facility, plate, event, timestamp), if any."""
+    return await StayEvent.get_or_none(
         facility_id=facility_id, plate_normalized=plate_normalized, event=event, occurred_at=at
     )

@@ -64,7 +64,7 @@ def _new_stay(
         driver_id=owner.driver_id if owner else None,
         plate=delivery.plate,
         plate_normalized=delivery.plate_normalized,
-        source="anpr",
+        source=delivery.source,
         status=status,
         entered_at=entered_at,
         exited_at=exited_at,

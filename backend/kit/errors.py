@@ -47,6 +47,13 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.session_not_active: 409,
     ErrorCode.idempotency_conflict: 409,
     ErrorCode.qr_not_signed: 422,
+    ErrorCode.not_a_geofence_facility: 409,
+    ErrorCode.position_outside_facility: 422,
+    ErrorCode.position_inaccurate: 422,
+    ErrorCode.event_in_future: 422,
+    ErrorCode.event_too_old: 422,
+    ErrorCode.plate_not_yours: 403,
+    ErrorCode.no_open_stay: 409,
     ErrorCode.internal_error: 500,
 }
 

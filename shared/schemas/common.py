@@ -12,7 +12,10 @@ def _require_offset(value: datetime) -> datetime:
         raise ValueError(
             "timestamp has no UTC offset; send ISO 8601 with an offset, e.g. 2026-03-30T14:23:00Z"
         )
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00 is before the first representable UTC moment
+        raise ValueError("timestamp is out of range; send a date from year 1 to 9999 in UTC") from None
 
 
 AwareDatetime = Annotated[datetime, AfterValidator(_require_offset)]

@@ -5,6 +5,7 @@ with its real lifespan, and a truncation between tests. PostgreSQL comes from
 PARKFLOW_TEST_POSTGRES_URL; without it the PostgreSQL half is skipped locally and *fails* in CI.
 """
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,6 +15,7 @@ import httpx
 import pytest
 from tortoise import Tortoise, connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
+from tortoise.exceptions import OperationalError
 
 from backend.config import Settings
 from backend.db import apply_migrations
@@ -88,7 +90,16 @@ async def truncate_all() -> None:
     conn = connections.get("default")
     tables = [model._meta.db_table for model in Tortoise.apps["models"].values()]
     if conn.capabilities.dialect == "postgres":
-        await conn.execute_script(f"TRUNCATE {', '.join(tables)} CASCADE;")
+        # A background job of the previous test (the app outlives tests) may still hold row locks that
+        # TRUNCATE's table locks collide with: PostgreSQL then kills one side as a deadlock. Retry.
+        for attempt in range(5):
+            try:
+                await conn.execute_script(f"TRUNCATE {', '.join(tables)} CASCADE;")
+                break
+            except OperationalError as exc:
+                if "deadlock" not in str(exc).lower() or attempt == 4:
+                    raise
+                await asyncio.sleep(0.1 * (attempt + 1))
     else:
         script = "PRAGMA foreign_keys = OFF;" + "".join(f"DELETE FROM {t};" for t in tables)
         await conn.execute_script(script + "PRAGMA foreign_keys = ON;")

@@ -33,6 +33,7 @@ EXPECTED = [
     ("get", "/api/v1/admin/facilities/{slug}/sign.png"),
     ("get", "/api/v1/admin/facilities/{slug}/sign.svg"),
     ("post", "/webhook"),
+    ("post", "/api/v1/geofence/events"),
     ("get", "/api/enforcement/check/{plate}"),
     ("get", "/api/enforcement/facility/{facility}/paid-plates"),
     ("get", "/api/v1/sessions"),
