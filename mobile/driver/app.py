@@ -4,7 +4,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import flet as ft
 
@@ -15,6 +15,7 @@ from mobile.driver.state.auth import AuthState
 from mobile.driver.state.checkout import CheckoutState
 from mobile.driver.state.finder import FinderState, ImageDecoder
 from mobile.driver.state.garage import GarageState
+from mobile.driver.state.geofence import GeofenceState, GeofenceTuning
 from mobile.driver.state.inbox import InboxState
 from mobile.driver.state.parking import ParkingState
 from mobile.driver.state.passes import PassesState
@@ -44,6 +45,7 @@ class DriverServices:
     locator: Locator
     decode_image: ImageDecoder
     app_url: str = ""
+    geofence: GeofenceTuning = field(default_factory=GeofenceTuning)
 
 
 def decode_qr(image: bytes) -> list[str]:
@@ -75,8 +77,18 @@ def _locator() -> Locator:
 
 def http_services(config: AppConfig) -> DriverServices:
     transport = HttpTransport(config.api_url, _token_store())
+    tuning = GeofenceTuning(
+        entry_dwell_s=config.geofence_entry_dwell_s,
+        exit_dwell_s=config.geofence_exit_dwell_s,
+        near_interval_s=config.geofence_near_interval_s,
+    )
     return DriverServices(
-        HttpDriverApi(transport), HttpEventSource(transport), _locator(), decode_qr, config.public_app_url
+        HttpDriverApi(transport),
+        HttpEventSource(transport),
+        _locator(),
+        decode_qr,
+        config.public_app_url,
+        tuning,
     )
 
 
@@ -93,6 +105,7 @@ def build_states(services: DriverServices) -> DriverStates:
         inbox=InboxState(services.events, on_change=parking.refresh),
         passes=PassesState(api),
         account=AccountState(api),
+        geofence=GeofenceState(api, services.locator, services.geofence),
     )
 
 
@@ -128,6 +141,8 @@ def DriverApp(make_services: Callable[[], DriverServices]) -> list[ft.View] | ft
             with contextlib.suppress(asyncio.CancelledError):
                 await listener.current
             listener.current = None
+        if not auth.signed_in:
+            await states.geofence.disable()
         if auth.signed_in:
             await asyncio.gather(states.garage.load(), states.parking.refresh())
             listener.current = asyncio.create_task(states.inbox.listen())

@@ -12,6 +12,7 @@ from mobile.driver.state.auth import AuthState
 from mobile.driver.state.checkout import CheckoutState
 from mobile.driver.state.finder import FinderState
 from mobile.driver.state.garage import GarageState
+from mobile.driver.state.geofence import GeofenceState
 from mobile.driver.state.inbox import InboxState
 from mobile.driver.state.parking import ParkingState
 from mobile.driver.state.passes import PassesState
@@ -31,6 +32,7 @@ class DriverStates:
     inbox: InboxState
     passes: PassesState
     account: AccountState
+    geofence: GeofenceState
 
 
 StatesContext = ft.create_context(None)
@@ -52,6 +54,7 @@ def use_states() -> DriverStates:
         states.inbox,
         states.passes,
         states.account,
+        states.geofence,
     ):
         ft.use_state(observable)
     return states

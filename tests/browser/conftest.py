@@ -56,6 +56,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "PARKFLOW_ARGON2_TIME_COST": "1",
         "PARKFLOW_ARGON2_MEMORY_KIB": "1024",
         "PARKFLOW_LOGIN_ATTEMPTS_PER_MINUTE": "1000",
+        # The app's geofence detection on a test's clock: seconds of dwell, not a minute.
+        "PARKFLOW_GEOFENCE_ENTRY_DWELL_S": "3",
+        "PARKFLOW_GEOFENCE_EXIT_DWELL_S": "3",
+        "PARKFLOW_GEOFENCE_NEAR_INTERVAL_S": "1",
     }
     log = data / "demo.log"
     out = log.open("w")

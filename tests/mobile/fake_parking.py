@@ -28,6 +28,7 @@ class FakeParking:
     session_cards: dict[str, str]
     stays: list[ParkingItem]
     pass_list: list[PassOut]
+    geofence_events: list[dict]
     refunds: list[tuple[str, int]]
 
     if TYPE_CHECKING:  # provided by FakeDriverApi
@@ -241,6 +242,13 @@ class FakeParking:
         return self._leave("pay_stay", paid)
 
     # -- passes -------------------------------------------------------------------------------------
+
+    async def geofence_event(self, **event) -> dict:
+        await self._enter("geofence_event")
+        self.geofence_events.append(event)
+        return self._leave(
+            "geofence_event", {"session_id": f"stay-{len(self.geofence_events)}", "status": "open"}
+        )
 
     async def passes(self) -> PassList:
         await self._enter("passes")

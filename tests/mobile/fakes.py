@@ -81,6 +81,7 @@ class FakeDriverApi(FakeGarage, FakeParking, FakeAccount):
         self.session_cards: dict[str, str] = {}
         self.stays: list[ParkingItem] = []
         self.pass_list: list[PassOut] = []
+        self.geofence_events: list[dict] = []
         self.receipt_list: list[ReceiptOut] = []
         self.settings: dict[str, dict[str, Any]] = {}
         self.charges: list[Charge] = []

@@ -105,6 +105,32 @@ def Nearby() -> ft.Control:
 
 
 @ft.component
+def AutoParking() -> ft.Control:
+    """Lots without cameras: the phone starts and ends the stay (switch, what it is doing, why not)."""
+    states = use_states()
+    geofence, garage = states.geofence, states.garage
+
+    async def toggle(e) -> None:
+        if e.control.value:
+            vehicle = garage.default_vehicle
+            await geofence.enable(vehicle.license_plate if vehicle else None)
+        else:
+            await geofence.disable()
+
+    return ft.Column(
+        [
+            ft.Switch(
+                label="Detect my parking at lots without cameras", value=geofence.enabled, on_change=toggle
+            ),
+            ft.Text(geofence.status, color=ft.Colors.ON_SURFACE_VARIANT),
+            error_text(geofence.error),
+        ],
+        tight=True,
+        spacing=6,
+    )
+
+
+@ft.component
 def ZoneSearch() -> ft.Control:
     finder = use_states().finder
     typed = ft.use_ref(finder.zone)
@@ -236,6 +262,8 @@ def Home(route: str = "/") -> ft.View:
                     *setup,
                     ZoneSearch(),
                     Nearby(),
+                    ft.Divider(),
+                    AutoParking(),
                     ft.Divider(),
                     *active,
                     ft.Divider(),
