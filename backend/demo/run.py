@@ -16,7 +16,7 @@ import json
 import signal
 import socket
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -99,7 +99,11 @@ def demo_services(settings: Settings, port: int, apps_port: int = APPS_PORT) -> 
             f"http://{HOST}:{apps_port}{DRIVER_PATH}",
             _DemoServer(
                 uvicorn.Config(
-                    create_web_app(AppConfig(api_url=base, public_app_url=settings.public_app_url)),
+                    create_web_app(
+                        # The app's own settings (geofence timing, ...) from the environment; the
+                        # addresses are the demo's.
+                        replace(AppConfig.from_env(), api_url=base, public_app_url=settings.public_app_url)
+                    ),
                     host=HOST,
                     port=apps_port,
                     log_level="warning",

@@ -38,6 +38,7 @@ class GeolocatorLocator:
 
     def __init__(self, geolocator: Any) -> None:
         self._geo = geolocator
+        self._granted = False
 
     async def current(self) -> Fix | None:
         try:
@@ -49,11 +50,11 @@ class GeolocatorLocator:
     async def _fix(self) -> Fix | None:
         import flet_geolocator as ftg
 
-        permission = await self._geo.request_permission()
-        if permission not in (
-            ftg.GeolocatorPermissionStatus.ALWAYS,
-            ftg.GeolocatorPermissionStatus.WHILE_IN_USE,
-        ):
-            return None
+        if not self._granted:  # ask once; each request is a round trip to the device
+            permission = await self._geo.request_permission()
+            allowed = (ftg.GeolocatorPermissionStatus.ALWAYS, ftg.GeolocatorPermissionStatus.WHILE_IN_USE)
+            if permission not in allowed:
+                return None
+            self._granted = True
         position = await self._geo.get_current_position()
         return Fix(position.latitude, position.longitude, getattr(position, "accuracy", None))

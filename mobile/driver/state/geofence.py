@@ -81,7 +81,12 @@ class GeofenceState:
 
     async def run(self) -> None:
         while self.enabled:
-            interval = await self.step()
+            try:
+                interval = await self.step()
+            except Exception:  # one bad sample must not end detection for the visit
+                log.exception("geofence sample failed")
+                self.error = "Automatic parking detection hit a problem; it keeps trying."
+                interval = self.tuning.far_interval_s
             await asyncio.sleep(interval)
 
     async def step(self) -> float:
@@ -93,7 +98,8 @@ class GeofenceState:
                 "location icon in the address bar; on phones: Settings › Parkflow › Location)."
             )
             self.status = "Waiting for location permission."
-            return self.tuning.far_interval_s
+            # A fix that timed out near a lot is tried again soon: an exit must not wait half a minute.
+            return self.tuning.near_interval_s if self._lots else self.tuning.far_interval_s
         self.error = None
         moved = (
             distance_m(self._loaded_at.lon, self._loaded_at.lat, position.lon, position.lat)

@@ -14,6 +14,7 @@ from shared.money import format_amount
 
 log = logging.getLogger(__name__)
 KEEP = 50
+QUIET = {"receipt_sent"}
 REFRESHING = {
     "entry_detected",
     "exit_charged",
@@ -141,7 +142,8 @@ class InboxState:
     def receive(self, event: DriverEvent) -> Notice:
         notice = describe(event)
         self.notices = [notice, *self.notices][:KEEP]
-        self.latest = notice
+        if event.kind not in QUIET or self.latest is None:
+            self.latest = notice  # a receipt e-mail must not cover "Exit paid" in the banner
         self.unread += 1
         return notice
 

@@ -179,7 +179,7 @@ def test_receiving_puts_the_newest_first_and_keeps_the_last_50() -> None:
     inbox = InboxState(FakeEventSource())
 
     for n in range(KEEP + 10):
-        inbox.receive(event(DriverEventKind.receipt_sent, n))
+        inbox.receive(event(DriverEventKind.session_extended, n))
 
     assert len(inbox.notices) == KEEP
     assert [n.id for n in inbox.notices[:3]] == [59, 58, 57]
@@ -262,3 +262,13 @@ async def test_signing_out_cancels_the_listener() -> None:
     assert task.cancelled()
     assert source.opened == 1
     assert inbox.unread == 1
+
+
+def test_a_receipt_email_does_not_cover_the_charge_in_the_banner() -> None:
+    inbox = InboxState(FakeEventSource())
+    inbox.receive(event(DriverEventKind.exit_charged, 1))
+    inbox.receive(event(DriverEventKind.receipt_sent, 2))
+
+    assert inbox.latest is not None
+    assert inbox.latest.kind == "exit_charged"
+    assert [n.id for n in inbox.notices] == [2, 1]  # the receipt is still listed
