@@ -15,7 +15,6 @@ import httpx
 import pytest
 from tortoise import Tortoise, connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
-from tortoise.exceptions import OperationalError
 
 from backend.config import Settings
 from backend.db import apply_migrations
@@ -96,7 +95,7 @@ async def truncate_all() -> None:
             try:
                 await conn.execute_script(f"TRUNCATE {', '.join(tables)} CASCADE;")
                 break
-            except OperationalError as exc:
+            except Exception as exc:  # asyncpg.DeadlockDetectedError, raw or wrapped by tortoise
                 if "deadlock" not in str(exc).lower() or attempt == 4:
                     raise
                 await asyncio.sleep(0.1 * (attempt + 1))
