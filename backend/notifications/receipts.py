@@ -20,7 +20,7 @@ from backend.models import OutboundEmail, ParkingPass, ParkingSession, Payment, 
 from backend.notifications.email import EXTRAS_KEY as MAIL_KEY
 from backend.notifications.email import MailSender
 from backend.notifications.events import notify_driver
-from backend.notifications.receipt_render import ReceiptData, compose, render_receipt
+from backend.notifications.receipt_render import ReceiptData, RenderedReceipt, compose, render_receipt
 from backend.worker.runner import enqueue
 from shared.schemas.events import DriverEventKind
 
@@ -102,7 +102,12 @@ async def _outbound_email(payment: Payment, to_address: str) -> OutboundEmail:
     existing = await OutboundEmail.get_or_none(id=email_id)
     if existing is not None:
         return existing
-    rendered = render_receipt(await _receipt_data(payment))
+    return await store_receipt_email(email_id, to_address, render_receipt(await _receipt_data(payment)))
+
+
+async def store_receipt_email(email_id: UUID, to_address: str, rendered: RenderedReceipt) -> OutboundEmail:
+    """Keep a rendered receipt as its outbound row under an id derived from what it is about, so a
+    retried job (or a concurrent one) finds the same message instead of writing a second."""
     try:
         async with in_transaction():
             return await OutboundEmail.create(
@@ -129,7 +134,7 @@ async def send_receipt(services: AppServices, payload: dict[str, Any]) -> None:
     driver = await payment.driver
     outbound = await _outbound_email(payment, driver.email)
     if outbound.status != "sent":
-        await _deliver(services, outbound, payment.id)
+        await deliver(services, outbound, f"receipt.{payment.id}")
     now = datetime.now(UTC)
     marked = await Payment.filter(id=payment.id, receipt_sent_at=None).update(receipt_sent_at=now)
     if marked:
@@ -145,7 +150,9 @@ async def send_receipt(services: AppServices, payload: dict[str, Any]) -> None:
         )
 
 
-async def _deliver(services: AppServices, outbound: OutboundEmail, payment_id: UUID) -> None:
+async def deliver(services: AppServices, outbound: OutboundEmail, message_key: str) -> None:
+    """Send a stored message and record the attempt on its row; raises on failure so the job retries.
+    `message_key` makes the Message-ID stable across retries."""
     sender: MailSender = services.extras[MAIL_KEY]
     message = compose(
         sender=services.settings.mail_from,
@@ -153,7 +160,7 @@ async def _deliver(services: AppServices, outbound: OutboundEmail, payment_id: U
         subject=outbound.subject,
         text=outbound.body_text,
         html=outbound.body_html,
-        message_key=f"receipt.{payment_id}",
+        message_key=message_key,
         date=outbound.created_at,
     )
     try:

@@ -7,18 +7,13 @@ session, so a retried job finds and re-sends the same message). It waits for the
 """
 
 import logging
-from datetime import UTC, datetime
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
-from tortoise.transactions import in_transaction
-
 from backend.kit.services import AppServices
 from backend.models import Driver, OutboundEmail, ParkingSession, Payment, PaymentMethod, Tenant
-from backend.notifications.email import EXTRAS_KEY as MAIL_KEY
-from backend.notifications.receipt_render import ReceiptData, compose, render_receipt
+from backend.notifications.receipt_render import ReceiptData, render_receipt
+from backend.notifications.receipts import deliver, store_receipt_email
 from backend.sessions.repository import facility_of, session_payments
 from backend.sessions.stop import RefundPendingError
 
@@ -69,37 +64,6 @@ async def send_stop_receipt(services: AppServices, payload: dict[str, Any]) -> N
             raise RefundPendingError(f"session {session.id}: the refund is not done yet")
         driver = await Driver.get(id=session.driver_id)  # type: ignore[attr-defined]
         rendered = render_receipt(await _receipt_data(session, driver, payments))
-        try:
-            async with in_transaction():
-                outbound = await OutboundEmail.create(
-                    id=email_id,
-                    to_address=driver.email,
-                    subject=rendered.subject,
-                    body_text=rendered.text,
-                    body_html=rendered.html,
-                    kind="receipt",
-                )
-        except IntegrityError:
-            outbound = await OutboundEmail.get(id=email_id)
-    if outbound.status == "sent":
-        return
-    message = compose(
-        sender=services.settings.mail_from,
-        to=outbound.to_address,
-        subject=outbound.subject,
-        text=outbound.body_text,
-        html=outbound.body_html,
-        message_key=f"session-stop.{session.id}",
-        date=outbound.created_at,
-    )
-    try:
-        await services.extras[MAIL_KEY].send(message)
-    except Exception as exc:
-        error = f"{type(exc).__name__}: {exc}"[:2000]
-        await OutboundEmail.filter(id=outbound.id).update(
-            status="failed", attempts=F("attempts") + 1, last_error=error
-        )
-        raise
-    await OutboundEmail.filter(id=outbound.id).update(
-        status="sent", attempts=F("attempts") + 1, last_error=None, sent_at=datetime.now(UTC)
-    )
+        outbound = await store_receipt_email(email_id, driver.email, rendered)
+    if outbound.status != "sent":
+        await deliver(services, outbound, f"session-stop.{session.id}")
