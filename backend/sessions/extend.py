@@ -25,8 +25,7 @@ from backend.drivers.repository import PaymentMethodRepository
 from backend.kit.errors import ConflictError
 from backend.kit.services import AppServices
 from backend.models import Driver, ParkingSession, Payment, PaymentMethod, Quote, Tenant
-from backend.payments.charging import ChargeRequest, charge
-from backend.payments.gateways.base import PaymentGatewayUnavailableError
+from backend.payments.charging import ChargeRequest
 from backend.providers.base import (
     ParkingProvider,
     ProviderError,
@@ -38,6 +37,7 @@ from backend.providers.base import (
 from backend.providers.registry import ProviderRegistry
 from backend.sessions.extend_settle import END_TOLERANCE, apply_extension, fail_extension, settle_extension
 from backend.sessions.followups import schedule_extension_reconcile
+from backend.sessions.holds import hold
 from backend.sessions.quotes import Price, extension_price
 from backend.sessions.reconcile import LEASE_SECONDS, SessionBusyError
 from backend.sessions.repository import (
@@ -188,18 +188,11 @@ async def _authorize(
         covers_from=record.starts_at,
         covers_until=record.ends_at,
     )
-    try:
-        payment = await charge(services, request, capture=False)
-    except PaymentGatewayUnavailableError as exc:
-        await fail_extension(
-            services, record, None, exc.code, "The payment processor did not answer; you were not charged."
-        )
-        raise
-    if payment.status == "failed":
-        error = stored_error(payment.failure_code or ErrorCode.payment_declined, payment.failure_reason)
-        await fail_extension(services, record, None, error.code, error.detail)
-        raise error
-    return payment
+
+    async def failed(code: str, detail: str) -> None:
+        await fail_extension(services, record, None, code, detail)
+
+    return await hold(services, request, failed)
 
 
 async def _extend_at_provider(

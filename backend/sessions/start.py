@@ -33,8 +33,7 @@ from backend.drivers.repository import PaymentMethodRepository
 from backend.kit.errors import ConflictError
 from backend.kit.services import AppServices
 from backend.models import Driver, Facility, ParkingSession, Payment, PaymentMethod, Quote
-from backend.payments.charging import ChargeRequest, charge
-from backend.payments.gateways.base import PaymentGatewayUnavailableError
+from backend.payments.charging import ChargeRequest
 from backend.providers.base import (
     ParkingProvider,
     ProviderRejectedError,
@@ -45,6 +44,7 @@ from backend.providers.base import (
 from backend.providers.registry import ProviderRegistry, provider_zone
 from backend.sessions import reconcile
 from backend.sessions.followups import schedule_reconcile
+from backend.sessions.holds import hold
 from backend.sessions.repository import LIVE, driver_quote, expire_if_over, live_session, utcnow
 from backend.sessions.views import session_out
 from shared.errors import ErrorCode, ParkflowError
@@ -272,24 +272,11 @@ async def _authorize(
         covers_from=session.starts_at,
         covers_until=session.ends_at,
     )
-    try:
-        payment = await charge(services, request, capture=False)
-    except PaymentGatewayUnavailableError as exc:
-        await reconcile.abandon(
-            services, session, exc.code, "The payment processor did not answer; you were not charged."
-        )
-        raise
-    if payment.status == "failed":
-        error = stored_error(payment.failure_code or ErrorCode.payment_declined, payment.failure_reason)
-        if error.code not in (
-            ErrorCode.payment_declined,
-            ErrorCode.insufficient_funds,
-            ErrorCode.unknown_payment_token,
-        ):
-            error = ParkflowError(error.detail, ErrorCode.payment_declined)
-        await reconcile.abandon(services, session, error.code, error.detail)
-        raise error
-    return payment
+
+    async def abandon(code: str, detail: str) -> None:
+        await reconcile.abandon(services, session, code, detail)
+
+    return await hold(services, request, abandon)
 
 
 async def replay(services: AppServices, first: ParkingSession, fingerprint: str) -> SessionOut:

@@ -86,6 +86,11 @@ class JobRunner:
         if self._running:
             await asyncio.gather(*self._running, return_exceptions=True)
 
+    async def idle(self) -> None:
+        """Wait for the jobs this process is running to finish (the loop may claim new ones after)."""
+        while self._running:
+            await asyncio.gather(*list(self._running), return_exceptions=True)
+
     async def drain(self, limit_seconds: float = 10.0) -> None:
         """Run every job that is due until none is left (tests, the CLI)."""
         deadline = asyncio.get_running_loop().time() + limit_seconds

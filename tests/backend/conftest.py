@@ -19,6 +19,7 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 from backend.config import Settings
 from backend.db import apply_migrations
 from backend.main import create_app
+from backend.worker.runner import JobRunner
 
 POSTGRES_URL = os.environ.get("PARKFLOW_TEST_POSTGRES_URL")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -85,12 +86,14 @@ def app(app_and_url):
     return app_and_url[0]
 
 
-async def truncate_all() -> None:
+async def truncate_all(jobs: JobRunner) -> None:
     conn = connections.get("default")
     tables = [model._meta.db_table for model in Tortoise.apps["models"].values()]
     if conn.capabilities.dialect == "postgres":
-        # A background job of the previous test (the app outlives tests) may still hold row locks that
-        # TRUNCATE's table locks collide with: PostgreSQL then kills one side as a deadlock. Retry.
+        # The app outlives tests: a job the previous test left running holds row locks that TRUNCATE's
+        # table locks would deadlock with. Let those jobs finish first; the retry covers a job the
+        # background loop claims in between.
+        await jobs.idle()
         for attempt in range(5):
             try:
                 await conn.execute_script(f"TRUNCATE {', '.join(tables)} CASCADE;")
@@ -98,6 +101,7 @@ async def truncate_all() -> None:
             except Exception as exc:  # asyncpg.DeadlockDetectedError, raw or wrapped by tortoise
                 if "deadlock" not in str(exc).lower() or attempt == 4:
                     raise
+                await jobs.idle()
                 await asyncio.sleep(0.1 * (attempt + 1))
     else:
         script = "PRAGMA foreign_keys = OFF;" + "".join(f"DELETE FROM {t};" for t in tables)
@@ -106,7 +110,7 @@ async def truncate_all() -> None:
 
 @pytest.fixture
 async def client(app) -> AsyncIterator[httpx.AsyncClient]:
-    await truncate_all()
+    await truncate_all(app.state.services.jobs)
     app.dependency_overrides.clear()
     services = app.state.services
     services.login_limiter.__init__(services.settings.login_attempts_per_minute)

@@ -49,7 +49,6 @@ class GeofenceState:
     enabled: bool = False
     status: str = "Off. Turn it on to start and stop parking automatically at lots without cameras."
     error: str | None = None
-    watching: list[str] = field(default_factory=list)
     license_plate: str | None = None
     _tracker: GeofenceTracker | None = None
     _names: dict[str, str] = field(default_factory=dict)
@@ -142,7 +141,6 @@ class GeofenceState:
         )
         self._lots, self._names = lots, {d.slug: d.name for d in details}
         self._loaded_at = position
-        self.watching = sorted(self._names.values())
         self.status = (
             f"On: watching {len(lots)} lot{'s' if len(lots) != 1 else ''} without cameras near you."
             if lots

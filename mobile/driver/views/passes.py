@@ -13,10 +13,9 @@ from shared.schemas.tariff import ServiceFee
 STATE_LABELS = {"upcoming": "Starts later", "valid": "Valid now", "expired": "Expired"}
 
 
-def _day(moment, timezone: str | None = None) -> str:
-    from zoneinfo import ZoneInfo
-
-    return moment.astimezone(ZoneInfo(timezone) if timezone else None).strftime("%d %b %Y %H:%M")
+def _day(moment) -> str:
+    # PassOut carries no facility timezone: the device's clock (a pass runs whole days anyway).
+    return moment.astimezone().strftime("%d %b %Y %H:%M")
 
 
 @ft.component

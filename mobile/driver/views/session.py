@@ -8,7 +8,7 @@ from mobile.driver.state.checkout import duration_label
 from mobile.driver.state.parking import EXTEND_CHOICES, local_time
 from mobile.driver.views.countdown import Countdown
 
-ACTIVE = {"active", "starting", "pending"}
+ACTIVE = {"active", "pending"}  # pending: the provider has not confirmed yet
 
 
 @ft.component

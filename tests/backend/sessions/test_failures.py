@@ -4,6 +4,9 @@ provider fails, a clear error for the driver. Provider faults are the sandbox's,
 from datetime import UTC, datetime, timedelta
 
 from backend.models import ParkingSession, Payment, SandboxCharge
+from backend.payments.gateways.base import PaymentGatewayUnavailableError
+from backend.sessions.holds import NOT_CHARGED
+from tests.backend.helpers import app_of
 from tests.backend.sessions.support import extend, pay, payments_of, quote, row, run_jobs, start, stop
 
 
@@ -199,3 +202,25 @@ async def test_stop_with_the_provider_down_keeps_the_session_running(client, lot
     assert (session.status, session.refunded_amount, session.busy_until) == ("active", 0, None)
     await lot.admin.delete("/_sandbox/faults")
     assert (await stop(client, lot, started["id"])).status_code == 200
+
+
+async def test_a_processor_that_does_not_answer_starts_and_extends_nothing(client, lot, monkeypatch) -> None:
+    sandbox = app_of(client).state.services.extras["gateways"].get("sandbox")
+    started = await start(client, lot, "forum-p2")
+
+    async def silent(*args, **kwargs):
+        raise PaymentGatewayUnavailableError("The payment processor did not answer in time.")
+
+    monkeypatch.setattr(sandbox, "authorize", silent)
+    offer = await quote(client, lot, "kamppi-p1", "XYZ-987")
+    refused = await pay(client, lot, offer["id"])
+    assert refused.status_code == 502, refused.text
+    assert refused.json() == {"detail": NOT_CHARGED, "code": "payment_failed"}
+    extension = await extend(client, lot, started["id"], 30)
+    assert extension.status_code == 502, extension.text
+    assert extension.json() == {"detail": NOT_CHARGED, "code": "payment_failed"}
+
+    assert await ParkingSession.filter(plate_normalized="XYZ987", status="active").count() == 0
+    session = await row(started["id"])
+    assert session.total_amount == 231  # only the first hour was ever charged
+    assert (await lot.stats()).get("extend", 0) == 0  # the provider was never asked to extend
