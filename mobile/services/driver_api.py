@@ -10,6 +10,7 @@ from shared.schemas.auth import DriverOut
 from shared.schemas.drivers import PaymentMethodList, PaymentMethodOut, VehicleList, VehicleOut
 from shared.schemas.facilities import FacilityDetail, FacilityList
 from shared.schemas.passes import PassList, PassOut
+from shared.schemas.qr import QrResolution
 from shared.schemas.receipts import ReceiptPage
 from shared.schemas.sessions import QuoteOut, SessionOut
 from shared.schemas.stays import ParkingItem, ParkingList
@@ -46,7 +47,7 @@ class DriverApi(Protocol):
     ) -> FacilityList: ...
     async def nearby(self, lat: float, lon: float, radius_m: int = 1500) -> FacilityList: ...
     async def facility(self, slug: str) -> FacilityDetail: ...
-    async def resolve_qr(self, payload: str) -> FacilityDetail: ...
+    async def resolve_qr(self, payload: str) -> QrResolution: ...
 
     async def quote(self, facility: str, license_plate: str, duration_minutes: int) -> QuoteOut: ...
     async def start_session(
@@ -146,9 +147,9 @@ class HttpDriverApi:
     async def facility(self, slug: str) -> FacilityDetail:
         return FacilityDetail.model_validate(await self._json("GET", f"/facilities/{slug}"))
 
-    async def resolve_qr(self, payload: str) -> FacilityDetail:
-        body = await self._json("POST", "/qr/resolve", json={"payload": payload}, auth=False)
-        return FacilityDetail.model_validate(body.get("facility", body))
+    async def resolve_qr(self, payload: str) -> QrResolution:
+        body = {"payload": payload}
+        return QrResolution.model_validate(await self._json("POST", "/qr/resolve", json=body, auth=False))
 
     async def quote(self, facility: str, license_plate: str, duration_minutes: int) -> QuoteOut:
         body = {"facility": facility, "license_plate": license_plate, "duration_minutes": duration_minutes}

@@ -24,6 +24,7 @@ from shared.schemas.auth import DriverOut
 from shared.schemas.drivers import PaymentMethodOut, VehicleOut
 from shared.schemas.facilities import FacilityDetail, FacilityList
 from shared.schemas.passes import PassOut
+from shared.schemas.qr import QrResolution
 from shared.schemas.receipts import ReceiptOut
 from shared.schemas.sessions import QuoteOut, SessionOut
 from shared.schemas.stays import ParkingItem
@@ -218,7 +219,7 @@ class FakeDriverApi(FakeGarage, FakeParking, FakeAccount):
             raise ApiError("not_found", f"The facility '{slug}' does not exist.", 404)
         return found
 
-    async def resolve_qr(self, payload: str) -> FacilityDetail:
+    async def resolve_qr(self, payload: str) -> QrResolution:
         await self._enter("resolve_qr")
         try:
             parsed = parse_sign_payload(payload, app_url=APP_URL)
@@ -231,7 +232,13 @@ class FakeDriverApi(FakeGarage, FakeParking, FakeAccount):
                 "This QR code was not issued by Parkflow. It may be a fake sticker: don't pay through it.",
                 422,
             )
-        return self._leave("resolve_qr", self._facility(parsed.slug))
+        facility = self._facility(parsed.slug)
+        resolution = QrResolution(
+            facility=facility,
+            zone_number=parsed.zone_number,
+            sign_outdated=parsed.zone_number != facility.zone_number,
+        )
+        return self._leave("resolve_qr", resolution)
 
     # -- quotes -------------------------------------------------------------------------------------
 

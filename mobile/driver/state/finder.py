@@ -36,6 +36,7 @@ class FinderState:
     loading: bool = False
     error: str | None = None
     qr_warning: str | None = None
+    sign_notice: str | None = None  # a genuine sign printed before the zone number changed
     position: Fix | None = None
     app_url: str = ""
 
@@ -68,9 +69,9 @@ class FinderState:
 
     async def resolve_payload(self, payload: str) -> FacilityDetail | None:
         """A scanned QR text: the facility when the platform signed it, else the phishing warning."""
-        self.loading, self.error, self.qr_warning = True, None, None
+        self.loading, self.error, self.qr_warning, self.sign_notice = True, None, None, None
         try:
-            return await self.api.resolve_qr(payload)
+            resolved = await self.api.resolve_qr(payload)
         except ApiError as exc:
             if exc.code == "qr_not_signed":
                 self.qr_warning = exc.message
@@ -79,6 +80,12 @@ class FinderState:
             return None
         finally:
             self.loading = False
+        if resolved.sign_outdated:
+            self.sign_notice = (
+                f"This sign still shows zone {resolved.zone_number}; {resolved.facility.name} is zone "
+                f"{resolved.facility.zone_number} now. The code is genuine: pay here as usual."
+            )
+        return resolved.facility
 
     async def resolve_image(self, image: bytes) -> FacilityDetail | None:
         """A photo or camera frame of a sign: decode the QR, then resolve it."""

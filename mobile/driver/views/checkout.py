@@ -2,7 +2,7 @@
 
 import flet as ft
 
-from mobile.components.common import error_text, loading, page_view, price_line, section
+from mobile.components.common import error_text, info_text, loading, page_view, price_line, section
 from mobile.driver.context import act, go, use_states
 from mobile.driver.state.checkout import DURATIONS, duration_label
 from mobile.driver.state.parking import local_time
@@ -58,6 +58,7 @@ def Checkout(slug: str = "", route: str = "") -> ft.View:
         ft.Text(facility.name, theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
         ft.Text(f"Zone {facility.zone_number} · {facility.operator}"),
         ft.Text(facility.tariff_text, color=ft.Colors.ON_SURFACE_VARIANT),
+        info_text(states.finder.sign_notice),
         section("How long?"),
         ft.Row(
             [

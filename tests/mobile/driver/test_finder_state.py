@@ -222,3 +222,18 @@ async def test_clear_forgets_the_search(api: FakeDriverApi) -> None:
     assert not state.searched
     assert state.error is None
     assert state.qr_warning is None
+
+
+async def test_a_genuine_sign_with_an_old_zone_number_still_pays_and_says_so(api: FakeDriverApi) -> None:
+    state = finder(api)
+    facility = await state.resolve_payload(sign_payload("kamppi-p1", "9999"))
+
+    assert facility is not None
+    assert facility.slug == "kamppi-p1"
+    assert state.qr_warning is None
+    assert state.sign_notice is not None
+    assert "zone 9999" in state.sign_notice
+    assert f"zone {facility.zone_number} now" in state.sign_notice
+
+    await state.resolve_payload(sign_payload("kamppi-p1", facility.zone_number))
+    assert state.sign_notice is None
