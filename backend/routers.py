@@ -3,6 +3,7 @@
 from functools import partial
 
 from backend.anpr.endpoints import router as anpr_router
+from backend.audit.endpoints import router as admin_audit_router
 from backend.auth.endpoints import admin_router as admin_auth_router
 from backend.auth.endpoints import router as auth_router
 from backend.drivers.endpoints import router as drivers_router
@@ -43,6 +44,7 @@ ROUTERS = [
     admin_identities_router,
     admin_facilities_router,
     admin_qr_router,
+    admin_audit_router,
     passes_router,
     enforcement_router,
     notifications_router,

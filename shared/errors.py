@@ -17,6 +17,7 @@ class ErrorCode(StrEnum):
     invalid_token = "invalid_token"
     token_expired = "token_expired"
     forbidden = "forbidden"
+    read_only_preview = "read_only_preview"
     not_found = "not_found"
     conflict = "conflict"
     email_taken = "email_taken"

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends, Header
+from fastapi import Depends, Header, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordBearer
 
 from backend.kit.errors import AuthenticationError, ForbiddenError, NotFoundError
@@ -49,10 +49,15 @@ CurrentDriver = Annotated[Driver, Depends(_current_driver)]
 
 @dataclass(frozen=True)
 class OperatorContext:
-    """An operator user and the tenant they act for (a super admin chooses it with `X-Tenant`)."""
+    """An operator user and the tenant they act for (a super admin chooses it with `X-Tenant`).
+
+    `preview` is a super admin looking at a tenant's portal as its admin would (`X-Preview: true`):
+    every change is refused while it is on.
+    """
 
     user: OperatorUser
     tenant: Tenant | None
+    preview: bool = False
 
     @property
     def role(self) -> Role:
@@ -71,12 +76,20 @@ class OperatorContext:
         return self.tenant.id
 
 
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 async def _current_operator(
+    request: Request,
     services: Services,
     token: Annotated[str | None, Depends(_operator_bearer)],
     x_tenant: Annotated[
-        str | None, Header(description="Super admins: slug of the operator to act for (preview).")
+        str | None, Header(description="Super admins: slug of the operator to act for.")
     ] = None,
+    x_preview: Annotated[
+        bool,
+        Header(description="Super admins: `true` to see X-Tenant's portal read-only, as its admin would."),
+    ] = False,
 ) -> OperatorContext:
     if not token:
         raise _missing("The operator's access token")
@@ -90,7 +103,16 @@ async def _current_operator(
             tenant = await Tenant.get_or_none(slug=x_tenant.strip().lower())
             if tenant is None:
                 raise NotFoundError(f"No operator with slug '{x_tenant}'.")
-        return OperatorContext(user, tenant)
+        if x_preview:
+            if tenant is None:
+                raise ForbiddenError("A preview needs the operator to preview: send its slug in X-Tenant.")
+            if request.method not in _READS:
+                raise ForbiddenError(
+                    "This is a read-only preview of the operator's portal; leave the preview to change "
+                    "anything.",
+                    ErrorCode.read_only_preview,
+                )
+        return OperatorContext(user, tenant, preview=bool(x_preview and tenant))
     return OperatorContext(user, user.tenant)
 
 

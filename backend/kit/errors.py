@@ -28,6 +28,7 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.invalid_token: 401,
     ErrorCode.token_expired: 401,
     ErrorCode.forbidden: 403,
+    ErrorCode.read_only_preview: 403,
     ErrorCode.not_found: 404,
     ErrorCode.conflict: 409,
     ErrorCode.email_taken: 409,

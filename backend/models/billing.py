@@ -104,6 +104,8 @@ class ParkingSession(Model):
             ("facility_id", "ends_at"),
             ("driver_id", "starts_at"),
             ("status", "ends_at"),
+            ("tenant_id", "starts_at"),
+            ("facility_id", "starts_at"),
         )
 
 

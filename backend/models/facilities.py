@@ -25,6 +25,9 @@ class Facility(Model):
     )
     provider_zone_id = fields.CharField(max_length=64, null=True)
     address = fields.CharField(max_length=300, null=True)
+    # Shown to drivers before they pay: short notices ("Height limit 2.1 m") and the lot's rules.
+    notices = fields.JSONField(default=list, db_default="[]")
+    rules = fields.TextField(default="", db_default="")
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

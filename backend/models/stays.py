@@ -42,6 +42,8 @@ class Stay(Model):
             ("facility_id", "plate_normalized", "status"),
             ("plate_normalized", "facility_id", "entered_at"),
             ("tenant_id", "entered_at"),
+            ("facility_id", "entered_at"),
+            ("tenant_id", "plate_normalized"),
             ("driver_id", "entered_at"),
             # Enforcement's paid-plates list: the open stays (exited_at IS NULL) and the just-left ones.
             ("facility_id", "exited_at"),

@@ -17,3 +17,16 @@ class Tenant(Model):
 
     class Meta:
         table = "tenant"
+
+
+class TenantCounter(Model):
+    """The last number handed out per tenant for a numbered kind (`invoice`, `ticket`)."""
+
+    id = fields.IntField(primary_key=True)
+    tenant = fields.ForeignKeyField("models.Tenant", related_name="counters", on_delete=fields.CASCADE)
+    name = fields.CharField(max_length=20)
+    value = fields.IntField(default=0)
+
+    class Meta:
+        table = "tenant_counter"
+        unique_together = (("tenant", "name"),)
