@@ -1,5 +1,5 @@
-"""The apps in web mode: one ASGI server hosting the driver app at `/driver` (the admin view joins it at
-`/admin`), offline (`no_cdn`: nothing is fetched from the internet). The apps' Python runs here, one
+"""The apps in web mode: one ASGI server hosting the driver app at `/driver` and the operator admin view
+at `/admin`, offline (`no_cdn`: nothing is fetched from the internet). The apps' Python runs here, one
 session per browser tab, and still reaches the backend only over HTTP, as the phone app does.
 
 Run alone: `python -m mobile.web --api-url http://127.0.0.1:8000 --port 8550`.
@@ -10,10 +10,12 @@ import os
 
 import flet.fastapi as flet_fastapi
 
+from mobile.admin.app import http_api, run_admin_app
 from mobile.config import AppConfig
 from mobile.driver.app import http_services, run_driver_app
 
 DRIVER_PATH = "/driver"
+ADMIN_PATH = "/admin"
 
 
 def create_web_app(config: AppConfig):
@@ -23,11 +25,15 @@ def create_web_app(config: AppConfig):
     def driver_main(page) -> None:
         run_driver_app(page, lambda: http_services(config))
 
+    def admin_main(page) -> None:
+        run_admin_app(page, lambda: http_api(config))
+
     @app.get("/health")
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
     app.mount(DRIVER_PATH, flet_fastapi.app(driver_main, no_cdn=True))
+    app.mount(ADMIN_PATH, flet_fastapi.app(admin_main, no_cdn=True))
     return app
 
 
