@@ -89,11 +89,14 @@ class Settings(BaseSettings):
     parking_data_cache_seconds: float = Field(default=60.0, ge=0, le=3600)
     # Geofence events from drivers' phones (`POST /api/v1/geofence/events`), refused unless plausible:
     # the fix at most `geofence_max_accuracy_m` uncertain, and no farther outside the lot's outline than
-    # its own accuracy plus `geofence_position_margin_m` (a fix on the lot's edge wobbles by a few metres);
+    # its own accuracy plus `geofence_position_margin_m` (a fix on the lot's edge wobbles by a few metres)
+    # for an entry, and no farther than `geofence_exit_radius_m` for an exit (the car is driving away
+    # by the time the phone is sure it left);
     # the event no more than `geofence_max_clock_skew_seconds` ahead of our clock (phone clocks drift)
     # and no older than `geofence_max_event_age_minutes` (a late report must not move a stay's times).
     geofence_max_accuracy_m: float = Field(default=100.0, gt=0, le=5000)
     geofence_position_margin_m: float = Field(default=10.0, ge=0, le=500)
+    geofence_exit_radius_m: float = Field(default=1500.0, ge=0, le=20000)
     geofence_max_clock_skew_seconds: float = Field(default=60.0, ge=0, le=3600)
     geofence_max_event_age_minutes: float = Field(default=10.0, gt=0, le=1440)
 

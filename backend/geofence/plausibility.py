@@ -8,9 +8,13 @@ accuracy, and anyone can send anything. An event is refused (nothing changes) un
 * `occurred_at` is at most `geofence_max_clock_skew_seconds` ahead of our clock and at most
   `geofence_max_event_age_minutes` old, so a stay's times come from reports made while it happened;
 * the fix's accuracy is `geofence_max_accuracy_m` or better;
-* the fix lies inside the outline, or no farther outside it than its accuracy plus
-  `geofence_position_margin_m`: the car may be anywhere in the phone's circle of uncertainty. The
-  distance is measured in metres (`shared.geo`), never in degrees.
+* an entry's fix lies inside the outline, or no farther outside it than its accuracy plus
+  `geofence_position_margin_m`: the car may be anywhere in the phone's circle of uncertainty;
+* an exit's fix is no farther from the outline than its accuracy plus `geofence_exit_radius_m`: the
+  phone knows it has left only after it has been clearly outside for a while, and the first fix after
+  a gap (an underground ramp, a tunnel, the app in the background) may already be down the road. A
+  report from farther away is not about leaving this lot.
+The distance is measured in metres (`shared.geo`), never in degrees.
 """
 
 from datetime import datetime, timedelta
@@ -21,7 +25,7 @@ from backend.config import Settings
 from backend.models import Facility
 from shared.errors import ErrorCode, ParkflowError
 from shared.geo import distance_to_geometry_m
-from shared.schemas.geofence import GeofenceEvent
+from shared.schemas.geofence import GeofenceEvent, GeofenceEventKind
 
 
 def check_facility(facility: Facility) -> None:
@@ -75,10 +79,19 @@ def check_fix(settings: Settings, facility: Facility, event: GeofenceEvent) -> N
             ErrorCode.position_inaccurate,
         )
     outside_m = distance_to_geometry_m(event.lon, event.lat, shape(facility.geometry))
+    if event.event is GeofenceEventKind.exit:
+        if outside_m > event.accuracy_m + settings.geofence_exit_radius_m:
+            raise ParkflowError(
+                f"The position is {outside_m:.0f} m from {facility.name} (accurate to "
+                f"{event.accuracy_m:.0f} m); leaving is recorded only within "
+                f"{settings.geofence_exit_radius_m:.0f} m of the lot.",
+                ErrorCode.position_outside_facility,
+            )
+        return
     if outside_m > event.accuracy_m + settings.geofence_position_margin_m:
         raise ParkflowError(
             f"The position is {outside_m:.0f} m outside {facility.name} (accurate to "
-            f"{event.accuracy_m:.0f} m); entering and leaving count only at the lot itself.",
+            f"{event.accuracy_m:.0f} m); entering counts only at the lot itself.",
             ErrorCode.position_outside_facility,
         )
 

@@ -8,9 +8,7 @@ from shapely.geometry import shape
 from tests.browser.conftest import unique
 
 
-def test_moving_into_a_geofence_lot_opens_a_stay_and_tells_the_driver(app_at, stack) -> None:
-    # The way out (exit → charge → "Exit paid") passes in the state tests and did pass here, but is not
-    # yet reliable through the browser's position: see issue 6's note.
+def test_moving_into_and_out_of_a_geofence_lot_opens_and_charges_a_stay(app_at, stack) -> None:
     lot = httpx.get(f"{stack.api}/api/v1/facilities/hietalahdentori", timeout=10).json()
     assert lot["detection"] == "geofence"
     inside = shape(lot["geometry"]).representative_point()
@@ -28,3 +26,8 @@ def test_moving_into_a_geofence_lot_opens_a_stay_and_tells_the_driver(app_at, st
     app.see("Entry detected", timeout=40_000)
     app.shot("20_geofence_entry")
     app.see(re.compile(rf"{plate} parked at Hietalahdentori since \d{{2}}:\d{{2}}"))
+
+    app.page.context.set_geolocation({"latitude": outside[0], "longitude": outside[1], "accuracy": 5})
+    app.see(re.compile(r"Left Hietalahdentori: the stay is closed"), timeout=40_000)
+    app.see(re.compile(r"Exit paid"), timeout=30_000)
+    app.shot("21_geofence_exit")

@@ -1,6 +1,9 @@
 """Parking at lots without cameras: the phone's position, fed to the shared tracker, starts and ends
 stays through `POST /geofence/events`.
 
+With `ask_first` on, an entry is held until the driver confirms it (`confirm_entry`) or declines it
+(`decline_entry`, after which leaving that lot reports nothing).
+
 Sampling adapts to the battery's interest: every `near_interval_s` when a geofence lot is close (or the
 car is inside one), every `far_interval_s` otherwise. In web mode and in the foreground app this is
 the one-shot position of flet-geolocator; background location is the platform's business (README).
@@ -19,7 +22,7 @@ from mobile.services.errors import ApiError
 from mobile.services.location import Fix as Position
 from mobile.services.location import Locator
 from shared.geo import distance_m
-from shared.geofence import EventKind, Fix, GeofenceIndex, GeofenceSettings, GeofenceTracker
+from shared.geofence import EventKind, Fix, GeofenceEvent, GeofenceIndex, GeofenceSettings, GeofenceTracker
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +53,9 @@ class GeofenceState:
     status: str = "Off. Turn it on to start and stop parking automatically at lots without cameras."
     error: str | None = None
     license_plate: str | None = None
+    ask_first: bool = False
+    pending_entry: GeofenceEvent | None = None
+    _declined: set[str] = field(default_factory=set)
     _tracker: GeofenceTracker | None = None
     _names: dict[str, str] = field(default_factory=dict)
     _lots: dict[str, object] = field(default_factory=dict)
@@ -147,7 +153,45 @@ class GeofenceState:
             else "On: no lots without cameras near you right now."
         )
 
-    async def _report(self, event) -> None:
+    @property
+    def pending_name(self) -> str:
+        event = self.pending_entry
+        return self._names.get(event.facility_id, event.facility_id) if event else ""
+
+    def set_ask_first(self, ask: bool) -> None:
+        self.ask_first = ask
+
+    async def confirm_entry(self) -> None:
+        """The driver said yes: the stay starts at the moment the phone saw the car arrive."""
+        event, self.pending_entry = self.pending_entry, None
+        if event is not None:
+            await self._send(event)
+
+    def decline_entry(self) -> None:
+        """The driver said no (a passenger, a drop-off): nothing is reported for this visit."""
+        event, self.pending_entry = self.pending_entry, None
+        if event is not None:
+            self._declined.add(event.facility_id)
+            self.status = f"Not parking at {self._names.get(event.facility_id, event.facility_id)}."
+
+    async def _report(self, event: GeofenceEvent) -> None:
+        name = self._names.get(event.facility_id, event.facility_id)
+        if event.kind is EventKind.enter and self.ask_first:
+            self.pending_entry = event
+            self.status = f"You are at {name}. Start parking here?"
+            return
+        if event.kind is EventKind.exit:
+            if self.pending_entry is not None and self.pending_entry.facility_id == event.facility_id:
+                self.pending_entry = None
+                self.status = f"Left {name} without parking there."
+                return
+            if event.facility_id in self._declined:
+                self._declined.discard(event.facility_id)
+                self.status = f"Left {name}."
+                return
+        await self._send(event)
+
+    async def _send(self, event: GeofenceEvent) -> None:
         kind = "enter" if event.kind is EventKind.enter else "exit"
         try:
             await self.api.geofence_event(

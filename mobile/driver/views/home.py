@@ -117,17 +117,39 @@ def AutoParking() -> ft.Control:
         else:
             await geofence.disable()
 
-    return ft.Column(
-        [
-            ft.Switch(
-                label="Detect my parking at lots without cameras", value=geofence.enabled, on_change=toggle
-            ),
-            ft.Text(geofence.status, color=ft.Colors.ON_SURFACE_VARIANT),
-            error_text(geofence.error),
-        ],
-        tight=True,
-        spacing=6,
-    )
+    def ask(e) -> None:
+        geofence.set_ask_first(bool(e.control.value))
+
+    controls: list[ft.Control] = [
+        ft.Switch(
+            label="Detect my parking at lots without cameras", value=geofence.enabled, on_change=toggle
+        ),
+        ft.Switch(label="Ask me before starting a stay", value=geofence.ask_first, on_change=ask),
+        ft.Text(geofence.status, color=ft.Colors.ON_SURFACE_VARIANT),
+        error_text(geofence.error),
+    ]
+    if geofence.pending_entry is not None:
+        controls.append(
+            ft.Card(
+                ft.Container(
+                    ft.Column(
+                        [
+                            ft.Text(f"You are at {geofence.pending_name}.", weight=ft.FontWeight.BOLD),
+                            ft.Text("Start parking here? The stay starts from when you arrived."),
+                            ft.Row(
+                                [
+                                    ft.FilledButton("Start parking", on_click=act(geofence.confirm_entry)),
+                                    ft.TextButton("Not now", on_click=act(geofence.decline_entry)),
+                                ]
+                            ),
+                        ],
+                        tight=True,
+                    ),
+                    padding=14,
+                )
+            )
+        )
+    return ft.Column(controls, tight=True, spacing=6)
 
 
 @ft.component

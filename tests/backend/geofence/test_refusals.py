@@ -159,3 +159,31 @@ async def test_an_exit_before_the_stays_entry_is_a_409(client, helsinki, aino) -
     refused(await report(client, aino, HAKANIEMENTORI, "exit", ago(5)), 409, "no_open_stay")
     stay = await Stay.get(id=opened.json()["session_id"])
     assert (stay.status, stay.exited_at) == ("open", None)
+
+
+async def test_an_exit_is_believed_down_the_road_but_not_across_town(client, helsinki, aino) -> None:
+    """The phone is sure the car left only after a while outside: its exit fix may be hundreds of
+    metres away (the browser test's jump is 450 m). Kamppi, about 2 km off, is not leaving this lot."""
+    radius = (await _settings(client)).geofence_exit_radius_m
+    opened = await report(client, aino, HAKANIEMENTORI, "enter", ago(8))
+    kamppi = helsinki["kamppi-p1"]
+    far = await report(
+        client, aino, HAKANIEMENTORI, "exit", ago(1), position=(kamppi.center_lat, kamppi.center_lon)
+    )
+    detail = refused(far, 422, "position_outside_facility")
+    assert f"leaving is recorded only within {radius:.0f} m of the lot" in detail
+    stay = await Stay.get(id=opened.json()["session_id"])
+    assert stay.exited_at is None
+
+    down_the_road = HAKANIEMENTORI.beyond_north_edge(450)
+    closed = await report(client, aino, HAKANIEMENTORI, "exit", ago(1), position=down_the_road)
+    assert closed.status_code == 202, closed.text
+    await stay.refresh_from_db()
+    assert stay.exited_at is not None
+
+
+async def test_an_entry_down_the_road_is_still_refused(client, helsinki, aino) -> None:
+    response = await report(
+        client, aino, HAKANIEMENTORI, "enter", ago(1), position=HAKANIEMENTORI.beyond_north_edge(450)
+    )
+    assert "entering counts only at the lot itself" in refused(response, 422, "position_outside_facility")

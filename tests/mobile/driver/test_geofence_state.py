@@ -98,3 +98,53 @@ async def test_turning_it_on_without_a_vehicle_says_why(api: FakeDriverApi) -> N
     await state.enable(None)
     assert not state.enabled
     assert state.error == "Add your vehicle first: the stay is opened for its plate."
+
+
+async def _asking_state(api: FakeDriverApi) -> tuple[GeofenceState, FakeLocator, Clock]:
+    geofence_lot(api)
+    clock, locator = Clock(), FakeLocator()
+    state = GeofenceState(api, locator, GeofenceTuning(entry_dwell_s=10, exit_dwell_s=10), clock=clock)
+    state.license_plate, state.enabled = "ABC-123", True
+    state.set_ask_first(True)
+    return state, locator, clock
+
+
+INSIDE = Position(RUOHOLAHTI.lat, RUOHOLAHTI.lon, 5)
+OUTSIDE = Position(RUOHOLAHTI.lat + 0.003, RUOHOLAHTI.lon, 5)
+
+
+async def test_asking_first_holds_the_entry_until_the_driver_says_yes(ready_api: FakeDriverApi) -> None:
+    state, locator, clock = await _asking_state(ready_api)
+    await drive(state, locator, clock, OUTSIDE, 3)
+    await drive(state, locator, clock, INSIDE, 20)
+    assert ready_api.geofence_events == []
+    assert state.pending_entry is not None
+    assert "Start parking here?" in state.status
+    arrived = state.pending_entry.occurred_at
+
+    await state.confirm_entry()
+    assert [(e["event"], e["occurred_at"]) for e in ready_api.geofence_events] == [("enter", arrived)]
+    assert state.pending_entry is None
+    await drive(state, locator, clock, OUTSIDE, 20)
+    assert [e["event"] for e in ready_api.geofence_events] == ["enter", "exit"]
+
+
+async def test_a_declined_entry_reports_neither_entry_nor_exit(ready_api: FakeDriverApi) -> None:
+    state, locator, clock = await _asking_state(ready_api)
+    await drive(state, locator, clock, INSIDE, 20)
+    state.decline_entry()
+    await drive(state, locator, clock, OUTSIDE, 20)
+    assert ready_api.geofence_events == []
+    assert state.error is None
+    # The next visit asks again.
+    await drive(state, locator, clock, INSIDE, 20)
+    assert state.pending_entry is not None
+
+
+async def test_leaving_before_answering_drops_the_question(ready_api: FakeDriverApi) -> None:
+    state, locator, clock = await _asking_state(ready_api)
+    await drive(state, locator, clock, INSIDE, 20)
+    await drive(state, locator, clock, OUTSIDE, 20)
+    assert state.pending_entry is None
+    assert ready_api.geofence_events == []
+    assert "without parking there" in state.status
