@@ -44,19 +44,19 @@ def TenantSwitch(session: AdminSession) -> ft.Control:
 
     return ft.Row(
         [
-            ft.Semantics(
-                ft.Dropdown(
-                    label="Operator",
-                    value=session.acting or "",
-                    width=260,
-                    dense=True,
-                    options=[ft.DropdownOption(key=t.slug, text=t.name) for t in session.tenants],
-                    on_select=pick,
-                ),
-                identifier="tenant-switch",
+            ft.Dropdown(
+                label="Operator",
+                value=session.acting or "",
+                width=260,
+                filled=True,
+                fill_color=ft.Colors.WHITE,
+                dense=True,
+                options=[ft.DropdownOption(key=t.slug, text=t.name) for t in session.tenants],
+                on_select=pick,
             ),
             ft.Switch(
                 label="Preview as its admin",
+                label_text_style=ft.TextStyle(color=ft.Colors.WHITE),
                 value=session.preview,
                 disabled=not session.acting,
                 on_change=toggle_preview,
