@@ -72,7 +72,7 @@ def demo_database(settings: Settings) -> Path:
 def demo_services(settings: Settings, port: int, apps_port: int = APPS_PORT) -> list[DemoService]:
     from backend.providers.sandbox.app import create_sandbox_app
     from mobile.config import AppConfig
-    from mobile.web import DRIVER_PATH, ADMIN_PATH, create_web_app
+    from mobile.web import ADMIN_PATH, DRIVER_PATH, create_web_app
 
     base = f"http://{HOST}:{port}"
     api = _DemoServer(uvicorn.Config(create_app(settings), host=HOST, port=port, log_level="info"))

@@ -6,6 +6,7 @@ import flet as ft
 
 from mobile.admin.context import AdminContext, AdminStates, use_admin
 from mobile.admin.state.session import AdminSession, Section
+from mobile.admin.views.credentials import Credentials
 from mobile.admin.views.login import Login
 from mobile.admin.views.shell import Shell
 from mobile.admin.views.tenants import TenantPicker
@@ -32,7 +33,9 @@ def Home() -> ft.Control:
     return screen() if screen else ft.Text("Nothing to show for this role.")
 
 
-SCREENS: dict[Section, Callable[[], ft.Control]] = {}
+SCREENS: dict[Section, Callable[[], ft.Control]] = {
+    Section.credentials: Credentials,
+}
 
 
 def _routes() -> list[ft.Route]:

@@ -44,7 +44,9 @@ class HttpAdminApi:
         return headers
 
     async def call(self, method: str, path: str, *, json: Any = None, params: dict | None = None):
-        return await self.transport.request(method, ADMIN + path, json=json, params=params, headers=self.headers())
+        return await self.transport.request(
+            method, ADMIN + path, json=json, params=params, headers=self.headers()
+        )
 
     async def get(self, path: str, shape: type[M] | Any, **params: Any) -> M:
         response = await self.call("GET", path, params=params)

@@ -31,7 +31,9 @@ def Login(route: str) -> ft.View:
                         ]
                     ),
                     ft.Text("Sign in with your work account.", color=ft.Colors.ON_SURFACE_VARIANT),
-                    ft.TextField(label="Work email", keyboard_type=ft.KeyboardType.EMAIL, on_change=keep("email")),
+                    ft.TextField(
+                        label="Work email", keyboard_type=ft.KeyboardType.EMAIL, on_change=keep("email")
+                    ),
                     ft.TextField(
                         label="Password",
                         password=True,

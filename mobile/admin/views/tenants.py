@@ -40,7 +40,8 @@ def TenantPicker() -> ft.Control:
         [
             ft.Text("Operators", theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
             ft.Text(
-                "Open an operator to act for it, or preview its portal read-only exactly as its admin sees it.",
+                "Open an operator to act for it, or preview its portal read-only "
+                "exactly as its admin sees it.",
                 color=ft.Colors.ON_SURFACE_VARIANT,
             ),
             error_text(session.error),

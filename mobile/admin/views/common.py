@@ -1,0 +1,127 @@
+"""Pieces every admin screen uses: headings, tables, money and times, status chips, the copy-once box."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import flet as ft
+
+from shared.money import format_amount
+
+SEVERITY_COLORS = {
+    "success": (ft.Colors.GREEN_100, ft.Colors.GREEN_900),
+    "info": (ft.Colors.BLUE_50, ft.Colors.BLUE_900),
+    "warning": (ft.Colors.AMBER_100, ft.Colors.BROWN_900),
+    "error": (ft.Colors.RED_100, ft.Colors.RED_900),
+    "muted": (ft.Colors.GREY_200, ft.Colors.GREY_800),
+}
+STATUS_SEVERITY = {
+    "paid": "success",
+    "active": "success",
+    "captured": "success",
+    "resolved": "success",
+    "open": "info",
+    "pending": "info",
+    "issued": "info",
+    "payment_pending": "info",
+    "unpaid": "error",
+    "failed": "error",
+    "needs_review": "warning",
+    "overdue": "error",
+    "void": "muted",
+    "closed": "muted",
+    "stopped": "muted",
+    "expired": "muted",
+    "revoked": "muted",
+}
+
+
+def heading(title: str, subtitle: str | None = None, actions: Sequence[ft.Control] = ()) -> ft.Control:
+    texts: list[ft.Control] = [ft.Text(title, theme_style=ft.TextThemeStyle.HEADLINE_SMALL)]
+    if subtitle:
+        texts.append(ft.Text(subtitle, color=ft.Colors.ON_SURFACE_VARIANT))
+    return ft.Row(
+        [ft.Column(texts, spacing=4, expand=True), *actions],
+        vertical_alignment=ft.CrossAxisAlignment.START,
+    )
+
+
+def chip(text: str, severity: str | None = None) -> ft.Control:
+    background, foreground = SEVERITY_COLORS[severity or STATUS_SEVERITY.get(text, "muted")]
+    return ft.Container(
+        ft.Text(text.replace("_", " "), size=12, color=foreground, weight=ft.FontWeight.W_500),
+        bgcolor=background,
+        padding=ft.Padding.symmetric(horizontal=8, vertical=3),
+        border_radius=10,
+    )
+
+
+def money(amount: int | None, currency: str) -> str:
+    return "—" if amount is None else format_amount(amount, currency)
+
+
+def local_time(at: datetime | None, timezone: str | None = None, *, seconds: bool = False) -> str:
+    """A moment as the operator reads it: in the facility's (or operator's) time zone."""
+    if at is None:
+        return "—"
+    if timezone:
+        at = at.astimezone(ZoneInfo(timezone))
+    return at.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[ft.Control | str]], **options) -> ft.Control:
+    """A data table; plain strings become text cells."""
+
+    def cell(value: ft.Control | str) -> ft.DataCell:
+        return ft.DataCell(ft.Text(value) if isinstance(value, str) else value)
+
+    return ft.DataTable(
+        columns=[ft.DataColumn(ft.Text(h, weight=ft.FontWeight.BOLD)) for h in headers],
+        rows=[ft.DataRow(cells=[cell(v) for v in row]) for row in rows],
+        heading_row_color=ft.Colors.SURFACE_CONTAINER_HIGH,
+        data_row_min_height=44,
+        **options,
+    )
+
+
+def card(title: str, body: Sequence[ft.Control], *, width: float | None = None, expand=None) -> ft.Control:
+    return ft.Card(
+        ft.Container(
+            ft.Column(
+                [ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_MEDIUM), *body], spacing=10, tight=True
+            ),
+            padding=16,
+            width=width,
+        ),
+        expand=expand,
+    )
+
+
+def secret_box(title: str, secret: str, note: str) -> ft.Control:
+    """A new key or token, shown this once, selectable for copying."""
+    return ft.Container(
+        ft.Column(
+            [
+                ft.Row(
+                    [
+                        ft.Icon(ft.Icons.KEY, color=ft.Colors.GREEN_900),
+                        ft.Text(title, weight=ft.FontWeight.BOLD),
+                    ]
+                ),
+                ft.Text(secret, selectable=True, font_family="monospace", size=15),
+                ft.Text(note, size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+            ],
+            tight=True,
+            spacing=6,
+        ),
+        bgcolor=ft.Colors.GREEN_50,
+        border=ft.Border.all(1, ft.Colors.GREEN_700),
+        border_radius=8,
+        padding=14,
+    )
+
+
+def read_only_note(editable: bool) -> ft.Control:
+    if editable:
+        return ft.Container(visible=False)
+    return ft.Text("Read-only for your role.", italic=True, size=12, color=ft.Colors.ON_SURFACE_VARIANT)
