@@ -11,13 +11,15 @@ from backend.enforcement.decision import decide, summarize
 from backend.enforcement.repository import CheckFacts, FacilityRef, KeyRef
 from backend.kit.errors import AuthenticationError, NotFoundError
 from backend.kit.services import AppServices
-from shared.errors import ErrorCode
+from shared.errors import ErrorCode, ParkflowError
 from shared.plates import InvalidPlateError, normalize_plate
 from shared.schemas.enforcement import ActivePass, EnforcementCheckResult, PaidPlates, RecentPayment
 
 EXTRAS_KEY = "enforcement"
 MAX_FACILITY_TEXT = 200
 KEY_TOUCH_INTERVAL = timedelta(minutes=1)  # ApiKey.last_used_at resolution, as EnforcementKey keeps it
+# The facts query looks back from `at` (days); a moment near year 1 would overflow (a 500) instead.
+EARLIEST_AT = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -53,6 +55,12 @@ def _allowed(key: EnforcementKeyContext, facility: FacilityRef | None, asked: st
     if facility is None or not key.allows(UUID(facility.id)):
         raise _unknown_facility(asked)
     return facility
+
+
+def _too_early(at: datetime | None) -> ParkflowError | None:
+    if at is None or at >= EARLIEST_AT:
+        return None
+    return ParkflowError("'at': the moment to judge must be after 1970-01-01.", ErrorCode.validation_error)
 
 
 def _usable(facility: str) -> bool:
@@ -119,6 +127,9 @@ async def check_plate(
     if not _usable(facility):
         await _require_key(key_hash)
         raise _unknown_facility(facility)
+    if problem := _too_early(at):
+        await _require_key(key_hash)
+        raise problem
     checked_at = datetime.now(UTC)
     at = at or checked_at
     found = await repository.load_facts(key_hash, facility, normalized, at)
@@ -148,6 +159,8 @@ async def check_plate_for_operator(
     normalized = normalize_plate(plate)  # a plate that cannot be one is a 422 before anything is read
     if not _usable(facility):
         raise _unknown_facility(facility, "of this operator")
+    if problem := _too_early(at):
+        raise problem
     checked_at = datetime.now(UTC)
     at = at or checked_at
     found = await repository.load_facts_for_tenant(tenant_id, facility, normalized, at)

@@ -25,13 +25,16 @@ FacilityFilter = Annotated[
 
 
 @router.get("/dashboard", response_model=Dashboard, responses=errors(401, 403, 404, 422))
-async def get_dashboard(ctx: TenantOperator, facility: FacilityFilter = None) -> Dashboard:
+async def get_dashboard(
+    ctx: TenantOperator, services: Services, facility: FacilityFilter = None
+) -> Dashboard:
     """Revenue today, over 7 and 30 days (with a daily series and the previous 30 days for the
     trend), the collection rate of the stays that ended in the last 30 days, live occupancy per
     facility, the support pipeline and the unpaid invoices. Days are the operator's calendar days
-    in its timezone. `facility` narrows everything but the support pipeline to one facility; a
-    slug that is not the operator's is a 404."""
-    return await dashboard.dashboard(ctx, facility)
+    in its timezone; today's figures are live, those of earlier days may be up to 5 minutes old
+    (a refund of an older payment shows within 5 minutes). `facility` narrows everything but the
+    support pipeline to one facility; a slug that is not the operator's is a 404."""
+    return await dashboard.dashboard(services, ctx, facility)
 
 
 @router.get("/activity", response_model=ActivityFeed, responses=errors(401, 403, 404, 422))

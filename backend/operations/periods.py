@@ -45,6 +45,10 @@ class Days:
     def since(self) -> datetime:
         return local_midnight(self.first, self.zone)
 
+    @property
+    def today_starts(self) -> datetime:
+        return local_midnight(self.today, self.zone)
+
 
 class BucketDays:
     """Which of `days` a UTC bucket (its number: epoch seconds // BUCKET_SECONDS) falls on."""

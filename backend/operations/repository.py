@@ -46,6 +46,14 @@ class StayTotals:
     paid: int
     unpaid: int
 
+    def __add__(self, other: "StayTotals") -> "StayTotals":
+        return StayTotals(
+            self.count + other.count,
+            self.owed + other.owed,
+            self.paid + other.paid,
+            self.unpaid + other.unpaid,
+        )
+
 
 @dataclass(frozen=True)
 class InvoiceTotals:
@@ -70,25 +78,28 @@ async def facilities(tenant_id: UUID, facility_id: UUID | None = None) -> list[F
 
 async def revenue_buckets(
     tenant_id: UUID, since: datetime, until: datetime, facility_id: UUID | None
-) -> Sequence[Sequence[Any]]:
-    """(currency, UTC quarter-hour bucket, revenue, payments) rows; see `sql.revenue_buckets`."""
+) -> list[Sequence[Any]]:
+    """(currency, UTC quarter-hour bucket, revenue, payments) rows of payments made in [since, until)."""
     params: dict[str, Any] = {"tenant": str(tenant_id), "since": since, "until": until}
     if facility_id is not None:
         params["facility"] = str(facility_id)
-    return await fetch_rows(sql.revenue_buckets(_dialect(), by_facility=facility_id is not None), params)
+    return list(
+        await fetch_rows(sql.revenue_buckets(_dialect(), by_facility=facility_id is not None), params)
+    )
 
 
 async def exited_stays(
-    facility_ids: list[UUID], currency: str, since: datetime, until: datetime
+    facility_ids: list[UUID], currency: str, since: datetime, until: datetime | None
 ) -> StayTotals:
-    """Stays that exited in [since, until]: how many, owed, paid, and how many are `unpaid`."""
+    """Stays that exited in [since, until) (`until` None: since then): how many, owed, paid, and how
+    many are `unpaid`."""
     if not facility_ids:
         return StayTotals(0, 0, 0, 0)
+    query = Stay.filter(facility_id__in=facility_ids, exited_at__gte=since, currency=currency)
+    if until is not None:
+        query = query.filter(exited_at__lt=until)
     rows = (
-        await Stay.filter(
-            facility_id__in=facility_ids, exited_at__gte=since, exited_at__lte=until, currency=currency
-        )
-        .annotate(n=Count("id"), owed=Sum("total_amount"), paid=Sum("paid_amount"))
+        await query.annotate(n=Count("id"), owed=Sum("total_amount"), paid=Sum("paid_amount"))
         .group_by("status")
         .values("status", "n", "owed", "paid")
     )

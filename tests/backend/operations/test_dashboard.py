@@ -4,7 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from backend.models import Facility, Tenant
+from backend.models import Facility, Payment, Tenant
+from backend.operations.closed_days import EXTRAS_KEY, ClosedDays
+from tests.backend.helpers import app_of
 from tests.backend.operations import factory as f
 from tests.backend.operations.factory import days_ago, local
 
@@ -128,6 +130,7 @@ async def test_no_payments_give_zeros_in_the_operators_currency(client, tenant_a
 async def test_collection_rate_of_stays_that_ended_in_30_days(client, tenant_a, tenant_b) -> None:
     p1 = await Facility.get(slug="alpha-p1")
     p2 = await f.facility(tenant_a.tenant, "alpha-p2", "Alpha P2")
+    await f.stay(p1, status="paid", exited_at=local(days_ago(0)), total=100, paid=100)  # today
     await f.stay(p1, status="paid", exited_at=local(days_ago(1), 9), total=1000, paid=1000)
     await f.stay(p1, status="unpaid", exited_at=local(days_ago(3), 9), total=600, paid=0)
     await f.stay(p2, status="unpaid", exited_at=local(days_ago(29)), total=400, paid=200)
@@ -141,15 +144,15 @@ async def test_collection_rate_of_stays_that_ended_in_30_days(client, tenant_a, 
 
     assert body["collection"] == {
         "currency": "EUR",
-        "stays_count": 3,
-        "owed_amount": 2000,
-        "paid_amount": 1200,
-        "rate": 0.6,
+        "stays_count": 4,
+        "owed_amount": 2100,
+        "paid_amount": 1300,
+        "rate": 0.619,
         "unpaid_stays_count": 2,
     }
-    assert only_p1["collection"]["owed_amount"] == 1600
-    assert only_p1["collection"]["paid_amount"] == 1000
-    assert only_p1["collection"]["rate"] == pytest.approx(0.625)
+    assert only_p1["collection"]["owed_amount"] == 1700
+    assert only_p1["collection"]["paid_amount"] == 1100
+    assert only_p1["collection"]["rate"] == pytest.approx(0.6471)
 
 
 async def test_live_occupancy_per_facility(client, tenant_a, tenant_b) -> None:
@@ -265,3 +268,36 @@ async def test_super_admin_sees_the_chosen_operators_figures(client, tenant_a, t
     assert [o["facility"] for o in as_b.json()["occupancy"]] == ["bravo-p1"]
     assert unchosen.status_code == 403
     assert "X-Tenant" in unchosen.json()["detail"]
+
+
+async def test_today_is_live_and_earlier_days_lag_at_most_the_cache_time(
+    client, tenant_a, monkeypatch
+) -> None:
+    clock = [0.0]
+    cache = ClosedDays(ttl_seconds=300, clock=lambda: clock[0])
+    monkeypatch.setitem(app_of(client).state.services.extras, EXTRAS_KEY, cache)
+    a = tenant_a.tenant
+    p1 = await Facility.get(slug="alpha-p1")
+    earlier = await f.payment(a, 1000, local(days_ago(3), 12))
+    await f.payment(a, 200, local(days_ago(0)))
+    await f.stay(p1, status="unpaid", exited_at=local(days_ago(3), 13), total=500)
+
+    def figures(body: dict) -> tuple[int, int, int]:
+        return (
+            body["revenue"][0]["today_amount"],
+            body["revenue"][0]["last_7_days_amount"],
+            body["collection"]["owed_amount"],
+        )
+
+    first = (await client.get(URL, headers=tenant_a.operator)).json()
+    await f.payment(a, 50, local(days_ago(0)))  # today: shows at once
+    await f.stay(p1, status="paid", exited_at=local(days_ago(0)), total=70, paid=70)
+    await Payment.filter(id=earlier.id).update(status="partially_refunded", refunded_amount=400)
+    clock[0] = 299.0
+    cached = (await client.get(URL, headers=tenant_a.operator)).json()
+    clock[0] = 301.0
+    expired = (await client.get(URL, headers=tenant_a.operator)).json()
+
+    assert figures(first) == (200, 1200, 500)
+    assert figures(cached) == (250, 1250, 570)  # the refund three days ago not yet
+    assert figures(expired) == (250, 850, 570)

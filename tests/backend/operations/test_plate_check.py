@@ -122,3 +122,18 @@ async def test_at_judges_a_past_moment(client, tenant_a) -> None:
 
     assert response.json()["status"] == "not_found"
     assert response.json()["shouldFine"] is False
+
+
+async def test_a_moment_out_of_range_is_refused(client, tenant_a) -> None:
+    await seed(tenant_a)
+    params = {"facility": "alpha-p1", "at": "0001-01-01T00:00:00Z"}
+
+    officer = await client.get(f"{URL}/PAID-1", params=params, headers=tenant_a.enforcement)
+    handheld = await client.get("/api/enforcement/check/PAID-1", params=params, headers={"x-api-key": KEY})
+
+    assert officer.status_code == handheld.status_code == 422
+    assert officer.json() == handheld.json()
+    assert officer.json() == {
+        "detail": "'at': the moment to judge must be after 1970-01-01.",
+        "code": "validation_error",
+    }
