@@ -15,6 +15,7 @@ from backend.identities.endpoints import router as admin_identities_router
 from backend.kit.services import AppServices
 from backend.notifications.endpoints import router as notifications_router
 from backend.notifications.setup import install_notifications
+from backend.operations.endpoints import router as admin_operations_router
 from backend.passes.endpoints import router as passes_router
 from backend.payments.gateways.registry import EXTRAS_KEY as GATEWAYS_KEY
 from backend.payments.gateways.registry import build_gateway_registry
@@ -45,6 +46,7 @@ ROUTERS = [
     admin_facilities_router,
     admin_qr_router,
     admin_audit_router,
+    admin_operations_router,
     passes_router,
     enforcement_router,
     notifications_router,

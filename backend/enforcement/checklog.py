@@ -23,7 +23,7 @@ _statements: dict[int, str] = {}
 @dataclass(frozen=True)
 class CheckLogRow:
     tenant_id: UUID
-    key_id: UUID
+    key_id: UUID | None  # None: an operator user's check in the admin view
     facility_id: str
     plate: str  # as typed
     plate_normalized: str
@@ -35,7 +35,7 @@ class CheckLogRow:
     def values(self) -> tuple:
         return (
             str(self.tenant_id),
-            str(self.key_id),
+            None if self.key_id is None else str(self.key_id),
             self.facility_id,
             self.plate[:40],
             self.plate_normalized,

@@ -43,12 +43,21 @@ FROM api_key WHERE secret_hash = :key_hash AND revoked_at IS NULL
 
 _TOUCH_KEY = "UPDATE api_key SET last_used_at = :now WHERE id = :key"
 
-# Columns of every branch: kind, ref, plate, status, label, t1..t4, num, currency, created_at.
-_CHECK = """
+# The caller of a check: an x-api-key (the hot path), or an operator user acting for a tenant (the
+# admin's plate check screen), whose row has no key id and no facility limits.
+_KEY_CALLER = """
 WITH k AS (
     SELECT id, tenant_id, facility_ids, last_used_at FROM api_key
     WHERE secret_hash = :key_hash AND revoked_at IS NULL
-),
+),"""
+_TENANT_CALLER = """
+WITH k AS (
+    SELECT CAST(NULL AS VARCHAR(36)) AS id, id AS tenant_id, CAST(NULL AS TEXT) AS facility_ids,
+           CAST(NULL AS TIMESTAMPTZ) AS last_used_at
+    FROM tenant WHERE id = :tenant
+),"""
+# Columns of every branch: kind, ref, plate, status, label, t1..t4, num, currency, created_at.
+_FACTS = """
 f AS (
     SELECT id, name, timezone, grace_minutes FROM (
         SELECT id, name, timezone, grace_minutes, 0 AS rank, slug FROM facility
@@ -130,6 +139,8 @@ SELECT * FROM (
     LIMIT 1
 ) AS first_vehicle
 """
+_CHECK = _KEY_CALLER + _FACTS
+_CHECK_FOR_TENANT = _TENANT_CALLER + _FACTS
 
 # Every plate with a right at the facility that covers `now` or ended within the grace period
 # (`:since` = now - grace): the set-based twin of `decide()`'s paid/pass_active rules.
@@ -226,11 +237,24 @@ async def touch_key(key_id: UUID, now: datetime) -> None:
 
 async def load_facts(key_hash: str, facility: str, plate_normalized: str, at: datetime) -> CheckFacts:
     """The key, the facility and everything `decide()` and the response need, in one round trip."""
+    return await _load(_CHECK, {"key_hash": key_hash}, facility, plate_normalized, at)
+
+
+async def load_facts_for_tenant(
+    tenant_id: UUID, facility: str, plate_normalized: str, at: datetime
+) -> CheckFacts:
+    """The same facts for an operator user acting for `tenant_id` (no key: `key` stays None)."""
+    return await _load(_CHECK_FOR_TENANT, {"tenant": str(tenant_id)}, facility, plate_normalized, at)
+
+
+async def _load(
+    sql: str, caller: dict[str, str], facility: str, plate_normalized: str, at: datetime
+) -> CheckFacts:
     k1, k2 = facility_keys(facility)
     rows = await fetch_dicts(
-        _CHECK,
+        sql,
         {
-            "key_hash": key_hash,
+            **caller,
             "k1": k1,
             "k2": k2,
             "plate": plate_normalized,
@@ -245,6 +269,8 @@ async def load_facts(key_hash: str, facility: str, plate_normalized: str, at: da
     for row in rows:
         kind = row["kind"]
         if kind == "key":
+            if row["ref"] is None:  # an operator user's check: no key
+                continue
             result.key = _key(row["ref"], row["label"], row["plate"], row["t1"])
         elif kind == "facility":
             result.facility = FacilityRef(row["ref"], row["plate"], row["status"], row["num"])

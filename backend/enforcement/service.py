@@ -11,13 +11,15 @@ from backend.enforcement.decision import decide, summarize
 from backend.enforcement.repository import CheckFacts, FacilityRef, KeyRef
 from backend.kit.errors import AuthenticationError, NotFoundError
 from backend.kit.services import AppServices
-from shared.errors import ErrorCode
+from shared.errors import ErrorCode, ParkflowError
 from shared.plates import InvalidPlateError, normalize_plate
 from shared.schemas.enforcement import ActivePass, EnforcementCheckResult, PaidPlates, RecentPayment
 
 EXTRAS_KEY = "enforcement"
 MAX_FACILITY_TEXT = 200
 KEY_TOUCH_INTERVAL = timedelta(minutes=1)  # ApiKey.last_used_at resolution, as EnforcementKey keeps it
+# The facts query looks back from `at` (days); a moment near year 1 would overflow (a 500) instead.
+EARLIEST_AT = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -41,9 +43,9 @@ def _invalid_key() -> AuthenticationError:
     )
 
 
-def _unknown_facility(facility: str) -> NotFoundError:
+def _unknown_facility(facility: str, whose: str = "for this key") -> NotFoundError:
     return NotFoundError(
-        f"No facility '{facility.strip()[:MAX_FACILITY_TEXT]}' for this key; "
+        f"No facility '{facility.strip()[:MAX_FACILITY_TEXT]}' {whose}; "
         "give its slug or its name as the operator lists it."
     )
 
@@ -53,6 +55,12 @@ def _allowed(key: EnforcementKeyContext, facility: FacilityRef | None, asked: st
     if facility is None or not key.allows(UUID(facility.id)):
         raise _unknown_facility(asked)
     return facility
+
+
+def _too_early(at: datetime | None) -> ParkflowError | None:
+    if at is None or at >= EARLIEST_AT:
+        return None
+    return ParkflowError("'at': the moment to judge must be after 1970-01-01.", ErrorCode.validation_error)
 
 
 def _usable(facility: str) -> bool:
@@ -119,6 +127,9 @@ async def check_plate(
     if not _usable(facility):
         await _require_key(key_hash)
         raise _unknown_facility(facility)
+    if problem := _too_early(at):
+        await _require_key(key_hash)
+        raise problem
     checked_at = datetime.now(UTC)
     at = at or checked_at
     found = await repository.load_facts(key_hash, facility, normalized, at)
@@ -127,12 +138,66 @@ async def check_plate(
     await _touch(services, found.key, checked_at)
     key = found.key.context
     facility_ref = _allowed(key, found.facility, facility)
-    result = _result(found, facility_ref, plate, at)
+    return await _judged_and_logged(
+        services,
+        found,
+        facility_ref,
+        tenant_id=key.tenant_id,
+        key_id=key.key_id,
+        plate=plate,
+        normalized=normalized,
+        at=at,
+        checked_at=checked_at,
+    )
+
+
+async def check_plate_for_operator(
+    services: AppServices, tenant_id: UUID, plate: str, facility: str, at: datetime | None
+) -> EnforcementCheckResult:
+    """`check_plate` for an operator user acting for `tenant_id` (the admin's plate check screen):
+    the same facts, decision and answer, any facility of the tenant, logged with no key."""
+    normalized = normalize_plate(plate)  # a plate that cannot be one is a 422 before anything is read
+    if not _usable(facility):
+        raise _unknown_facility(facility, "of this operator")
+    if problem := _too_early(at):
+        raise problem
+    checked_at = datetime.now(UTC)
+    at = at or checked_at
+    found = await repository.load_facts_for_tenant(tenant_id, facility, normalized, at)
+    if found.facility is None:  # another operator's facility is the same 404 as an unknown one
+        raise _unknown_facility(facility, "of this operator")
+    return await _judged_and_logged(
+        services,
+        found,
+        found.facility,
+        tenant_id=tenant_id,
+        key_id=None,
+        plate=plate,
+        normalized=normalized,
+        at=at,
+        checked_at=checked_at,
+    )
+
+
+async def _judged_and_logged(
+    services: AppServices,
+    found: CheckFacts,
+    facility: FacilityRef,
+    *,
+    tenant_id: UUID,
+    key_id: UUID | None,  # None: an operator user's check
+    plate: str,
+    normalized: str,
+    at: datetime,
+    checked_at: datetime,
+) -> EnforcementCheckResult:
+    """Decide, log the check (a response means its log row is committed) and answer."""
+    result = _result(found, facility, plate, at)
     await runtime(services).log.write(
         CheckLogRow(
-            tenant_id=key.tenant_id,
-            key_id=key.key_id,
-            facility_id=facility_ref.id,
+            tenant_id=tenant_id,
+            key_id=key_id,
+            facility_id=facility.id,
             plate=plate.strip(),
             plate_normalized=normalized,
             at=at,
