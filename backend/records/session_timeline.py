@@ -3,18 +3,12 @@ stopped early or expired (or failed) → refunds → audit entries, enforcement 
 
 from datetime import datetime
 
-from backend.models import ParkingSession, Payment
+from backend.models import ParkingSession, Payment, Quote
 from backend.records import timeline as t
 from backend.records.timeline import Kind, Severity
 from shared.schemas.admin_records import TimelineItem
 
 AUDIT_OBJECT_TYPE = "parking_session"
-
-
-def _minutes(session: ParkingSession, payment: Payment | None) -> int:
-    start = payment.covers_from if payment and payment.covers_from else session.starts_at
-    end = payment.covers_until if payment and payment.covers_until else session.ends_at
-    return max(0, int((end - start).total_seconds() // 60))
 
 
 def _payment_items(
@@ -37,15 +31,13 @@ def _payment_items(
     return items
 
 
-def _lifecycle_items(
-    session: ParkingSession, first: Payment | None, driver: str | None
-) -> list[TimelineItem]:
+def _lifecycle_items(session: ParkingSession, minutes: int | None, driver: str | None) -> list[TimelineItem]:
     timezone = session.facility.timezone
     items = [
         t.item(
             session.created_at,
             Kind.session_requested,
-            f"Session requested: {_minutes(session, first)} minutes",
+            f"Session requested: {minutes} minutes" if minutes else "Session requested",
             f"Plate {session.plate} at {session.facility.name}",
             actor=driver,
         )
@@ -94,8 +86,12 @@ async def session_timeline(session: ParkingSession, now: datetime) -> list[Timel
     facility = session.facility
     driver = session.driver.email if session.driver else None
     payments = await t.payments_of(session_id=session.id)
-    first = next((p for p in payments if p.purpose == "session"), None)
-    items = _lifecycle_items(session, first, driver) + _payment_items(session, payments, driver)
+    # The duration asked for is the quote's: stopping early moves the payment's `covers_until`.
+    minutes = await Quote.filter(session_id=session.id, purpose="session").values_list(
+        "duration_minutes", flat=True
+    )
+    items = _lifecycle_items(session, minutes[0] if minutes else None, driver)
+    items += _payment_items(session, payments, driver)
     items += await t.audit_items(tenant_id, AUDIT_OBJECT_TYPE, session.id)
     end = min(session.stopped_at or session.ends_at, now)
     items += await t.check_items(

@@ -72,7 +72,7 @@ def _payment_what(payment: Payment, timezone: str) -> tuple[str, str | None]:
         until = f" up to {t.local_time(payment.covers_until, timezone)}" if payment.covers_until else ""
         return f"Paid ahead in the app{until}", driver
     if payment.idempotency_key.startswith("stay-exit:"):
-        return "Charged at the exit (auto-pay)", "system"
+        return "Exit charge (auto-pay)", "system"
     return "Paid in the app", driver
 
 
