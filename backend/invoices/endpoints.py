@@ -5,7 +5,7 @@ Operators and tenant admins (super admins via X-Tenant); enforcement users are r
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import HTMLResponse
 
 from backend.auth.dependencies import TenantOperator
@@ -87,7 +87,8 @@ async def void_invoice(ctx: TenantOperator, invoice_id: str, body: InvoiceVoid) 
 
 @router.get(
     "/invoices/{invoice_id}/print",
-    response_class=HTMLResponse,
+    # A plain Response class keeps the documented errors JSON (HTMLResponse would list them as HTML).
+    response_class=Response,
     responses={
         200: {"content": {"text/html": {}}, "description": "The invoice as a page to print"},
         **errors(401, 403, 404),

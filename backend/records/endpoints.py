@@ -29,7 +29,13 @@ router = APIRouter(prefix="/api/v1/admin", tags=["admin: parking records"])
 
 def _filters(
     facility: Annotated[
-        str | None, Query(max_length=64, description="Only this facility (slug)", examples=["kamppi-p1"])
+        str | None,
+        Query(
+            max_length=64,
+            pattern=r"^[A-Za-z0-9-]+$",
+            description="Only this facility (slug)",
+            examples=["kamppi-p1"],
+        ),
     ] = None,
     status: Annotated[
         RecordStatus | None,

@@ -66,22 +66,21 @@ class Page:
     next_key: SortKey | None
 
 
-def _key(record: Stay | ParkingSession) -> SortKey:
-    return views.stay_key(record) if isinstance(record, Stay) else views.session_key(record)
-
-
 async def page_of(f: RecordFilter, after: SortKey | None, limit: int) -> Page:
     """The `limit` records after `after` (the first ones when None)."""
     if f.start_from is not None and f.start_to is not None and f.start_from >= f.start_to:
         return Page([], None)
-    merged: list[Stay | ParkingSession] = []
+    keys: list[SortKey] = []
     for stream in repository.STREAMS:
         if stream.wanted(f):
-            merged += await repository.fetch_stream(stream, f, after, limit + 1)
-    merged.sort(key=_key, reverse=True)
-    more = len(merged) > limit
-    records = merged[:limit]
-    return Page(records, _key(records[-1]) if more else None)
+            keys += await repository.fetch_keys(stream, f, after, limit + 1)
+    keys.sort(reverse=True)
+    more = len(keys) > limit
+    keys = keys[:limit]
+    stays = await repository.load(Stay, [k.id for k in keys if k.kind == RecordKind.stay])
+    sessions = await repository.load(ParkingSession, [k.id for k in keys if k.kind == RecordKind.session])
+    found = (stays.get(k.id) if k.kind == RecordKind.stay else sessions.get(k.id) for k in keys)
+    return Page([record for record in found if record is not None], keys[-1] if more else None)
 
 
 async def rows_of(

@@ -7,14 +7,24 @@ continues after the cursor on the start column, and reads at most `limit + 1` ro
 (`(tenant_id, entered_at)`, `(facility_id, entered_at)`, `(tenant_id, starts_at)`,
 `(facility_id, starts_at)`): no OFFSET, no COUNT, so the thousandth page costs what the first does.
 
-A plate prefix is a range on `plate_normalized` (which `(tenant_id, plate_normalized)` answers) plus
-an exact `substr` check. The range's upper bound is only used where it is right in every collation
-(the prefix ends in a digit or an ASCII letter other than Z); otherwise the check alone decides.
+A statement reads only each row's key (id and start); the page's rows are then loaded by id, so
+the `limit + 1` rows of each stream that do not make the page cost no more than their key.
+
+A plate prefix is a range on `plate_normalized` (which `(tenant_id, plate_normalized)` answers for
+stays and `(plate_normalized, facility_id, ends_at)` for sessions) plus an exact `substr` check.
+The range's upper bound is only used where it is right in every collation (the prefix ends in a
+digit or an ASCII letter other than Z); otherwise the check alone decides.
+
+SQLite plans without statistics (nothing runs ANALYZE on it), and then prefers an equality on the
+tenant or facility to the plate range, or the `(facility_id, exited_at)` order (or a plate index)
+to finding the few exit-only stays. Where that is the wrong choice the column is written `+column`,
+SQLite's way of saying "do not use an index for this term" (PostgreSQL plans from its statistics
+and needs no hint).
 """
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from tortoise.models import Model
@@ -22,9 +32,14 @@ from tortoise.models import Model
 from backend.kit.errors import NotFoundError
 from backend.kit.repository import TenantRepository, parse_uuid
 from backend.models import Driver, Facility, ParkingSession, Stay
-from backend.records.cursor import SortKey
-from backend.stays.sql import fetch_models
+from backend.records.cursor import SortKey, key_of
+from backend.stays.sql import as_uuid, fetch_rows
 from shared.schemas.admin_records import SESSION_STATUSES, STAY_STATUSES, RecordKind, RecordStatus
+
+M = TypeVar("M", bound=Model)
+
+
+SHORT_PREFIX = 3  # plate prefixes this short are found through the time index (SQLite)
 
 
 @dataclass(frozen=True)
@@ -70,19 +85,40 @@ def _next_char(ch: str) -> str | None:
     return None
 
 
-def statement(
-    stream: Stream, f: RecordFilter, after: SortKey | None, limit: int
-) -> tuple[str, dict[str, Any]]:
-    """The SQL (named parameters, see `backend.stays.sql`) for one stream's next `limit` rows."""
-    column = stream.start_column
-    conditions: list[str] = []
-    params: dict[str, Any] = {}
+def _plate_leads(f: RecordFilter) -> bool:
+    """Whether the plate index should find the rows (else the time index, filtering on the plate).
+
+    A prefix of a few characters matches thousands of plates in a big list: reading them all by
+    plate and sorting them by time is slower than walking the time index until a page is found
+    (SQLite cannot tell without statistics; PostgreSQL decides from its own).
+    """
+    return bool(f.plate_prefix) and len(f.plate_prefix or "") > SHORT_PREFIX
+
+
+def _scope(stream: Stream, f: RecordFilter, postgres: bool) -> tuple[list[str], dict[str, Any]]:
+    """The tenant (or facility) condition, with SQLite's hint where its planner would misjudge it."""
+    hint = "" if postgres else "+"
+    if stream.start_column == "exited_at":
+        # Exit-only stays: found by (tenant_id, entered_at IS NULL); the facility is only a filter.
+        conditions, params = ["tenant_id = :tenant"], {"tenant": f.tenant_id}
+        if f.facility_id is not None:
+            conditions.append(f"{hint}facility_id = :facility")
+            params["facility"] = f.facility_id
+        return conditions, params
+    # Sessions have no (tenant_id, plate_normalized) index: with a plate, their plate index leads.
+    prefix = hint if stream.kind is RecordKind.session and _plate_leads(f) else ""
     if f.facility_id is not None:
-        conditions.append("facility_id = :facility")
-        params["facility"] = f.facility_id
-    else:
-        conditions.append("tenant_id = :tenant")
-        params["tenant"] = f.tenant_id
+        return [f"{prefix}facility_id = :facility"], {"facility": f.facility_id}
+    return [f"{prefix}tenant_id = :tenant"], {"tenant": f.tenant_id}
+
+
+def statement(
+    stream: Stream, f: RecordFilter, after: SortKey | None, limit: int, *, postgres: bool = False
+) -> tuple[str, dict[str, Any]]:
+    """The SQL (named parameters, see `backend.stays.sql`) reading the keys (`id`, `start`) of one
+    stream's next `limit` rows."""
+    column = stream.start_column
+    conditions, params = _scope(stream, f, postgres)
     if stream.condition:
         conditions.append(stream.condition)
     if after is not None:
@@ -106,11 +142,14 @@ def statement(
         params["start_to"] = f.start_to
     if f.plate_prefix:
         prefix = f.plate_prefix
-        conditions.append("plate_normalized >= :plate_low")
+        # The few exit-only stays are found by (tenant_id, entered_at IS NULL), not by the plate.
+        by_time = stream.start_column == "exited_at" or not _plate_leads(f)
+        plate = "+plate_normalized" if by_time and not postgres else "plate_normalized"
+        conditions.append(f"{plate} >= :plate_low")
         params["plate_low"] = prefix
         upper = _next_char(prefix[-1])
         if upper is not None:
-            conditions.append("plate_normalized < :plate_high")
+            conditions.append(f"{plate} < :plate_high")
             params["plate_high"] = prefix[:-1] + upper
         conditions.append(f"substr(plate_normalized, 1, {len(prefix):d}) = :plate_prefix")
         params["plate_prefix"] = prefix
@@ -121,13 +160,28 @@ def statement(
     # backend.db) would otherwise plan for an unknown LIMIT and may prefer sorting to the index.
     # Only our own fragments and names are joined here; every value is a bound parameter.
     where = " AND ".join(conditions)
-    sql = f"SELECT * FROM {stream.table} WHERE {where} ORDER BY {column} DESC, id DESC LIMIT {int(limit):d}"  # noqa: S608
+    sql = (
+        f"SELECT id, {column} AS start FROM {stream.table} WHERE {where} "  # noqa: S608
+        f"ORDER BY {column} DESC, id DESC LIMIT {int(limit):d}"
+    )
     return sql, params
 
 
-async def fetch_stream(stream: Stream, f: RecordFilter, after: SortKey | None, limit: int) -> list[Any]:
-    sql, params = statement(stream, f, after, limit)
-    return await fetch_models(stream.model, sql, **params)
+async def fetch_keys(stream: Stream, f: RecordFilter, after: SortKey | None, limit: int) -> list[SortKey]:
+    """The keys of the stream's next `limit` rows after `after`, in the list's order."""
+    postgres = stream.model._meta.db.capabilities.dialect == "postgres"
+    sql, params = statement(stream, f, after, limit, postgres=postgres)
+    # Values as the ORM reads them (SQLite answers text): the start column's own conversion.
+    as_datetime = stream.model._meta.fields_map[stream.start_column].to_python_value
+    rows = await fetch_rows(stream.model, sql, **params)
+    return [key_of(as_datetime(row["start"]), stream.kind, str(as_uuid(row["id"]))) for row in rows]
+
+
+async def load(model: type[M], ids: list[str]) -> dict[str, M]:
+    """The rows of a page by id (one query); a row gone since its key was read is left out."""
+    if not ids:
+        return {}
+    return {str(row.pk): row for row in await model.filter(id__in=ids)}
 
 
 async def facilities_by_id(tenant_id: UUID, ids: set[UUID]) -> dict[UUID, Facility]:

@@ -4,7 +4,6 @@ from datetime import datetime
 from typing import Any
 
 from backend.models import Facility, ParkingSession, Stay
-from backend.records.cursor import SortKey, key_of
 from backend.stays import pricing
 from shared.schemas.admin_records import RecordFacility, RecordKind, RecordSource, RecordStatus
 
@@ -14,20 +13,6 @@ PAID_SESSION_STATUSES = ("active", "stopped", "expired")
 
 def facility_ref(facility: Facility) -> RecordFacility:
     return RecordFacility(slug=facility.slug, name=facility.name, timezone=facility.timezone)
-
-
-def stay_start(stay: Stay) -> datetime:
-    start = stay.entered_at or stay.exited_at
-    assert start is not None  # a stay is made by an entry or an exit
-    return start
-
-
-def stay_key(stay: Stay) -> SortKey:
-    return key_of(stay_start(stay), RecordKind.stay, stay.id)
-
-
-def session_key(session: ParkingSession) -> SortKey:
-    return key_of(session.starts_at, RecordKind.session, session.id)
 
 
 def stay_owed(stay: Stay, facility: Facility, now: datetime) -> int:

@@ -4,7 +4,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from shared.schemas.admin_records import RecordFacility
+from shared.schemas.admin_records import NO_NUL, RecordFacility
 from shared.schemas.common import AwareDatetime, ContractModel
 
 
@@ -21,6 +21,7 @@ class InvoiceCreate(ContractModel):
     bill_to: str | None = Field(
         default=None,
         max_length=300,
+        pattern=NO_NUL,
         description="Name and address to bill; left out: the driver's name and e-mail when the stay has one",
         examples=["Aino Virtanen, Mannerheimintie 1, 00100 Helsinki"],
     )
@@ -31,6 +32,7 @@ class InvoicePayment(ContractModel):
     reference: str = Field(
         min_length=1,
         max_length=200,
+        pattern=NO_NUL,
         description="The bank transfer's reference or receipt",
         examples=["RF18 5390 0754 7034"],
     )
@@ -40,6 +42,7 @@ class InvoiceVoid(ContractModel):
     reason: str = Field(
         min_length=3,
         max_length=300,
+        pattern=NO_NUL,
         description="Why (kept in the audit log)",
         examples=["Issued to the wrong plate"],
     )

@@ -9,6 +9,8 @@ from pydantic import Field
 from shared.schemas.common import AwareDatetime, ContractModel
 
 _ID_EXAMPLE = "0b7e4b8e-3c1a-4a43-9a3e-6f1f2d4c9a10"
+# Free text is stored as typed; a NUL character cannot be stored in PostgreSQL text.
+NO_NUL = r"^[^\x00]*$"
 _AT_EXAMPLE = "2026-03-30T14:23:00Z"
 
 
@@ -188,6 +190,7 @@ class PlateCorrection(ContractModel):
     reason: str = Field(
         min_length=3,
         max_length=300,
+        pattern=NO_NUL,
         description="Why (kept in the audit log)",
         examples=["Camera misread 8 as 3"],
     )

@@ -200,14 +200,19 @@ async def test_filters_narrow_the_list(client, world) -> None:
     def plates(page: dict) -> list[str]:
         return [i["plate"] for i in page["items"]]
 
-    assert plates(await _page(client, world.operator, facility="kamppi-p2")) == ["ABC-123"]
+    await send(client, world.camera, "exit", "2026-05-31T08:00:00Z", "LONE-9", facility="kamppi-p2")
+    assert plates(await _page(client, world.operator, facility="kamppi-p2")) == ["ABC-123", "LONE-9"]
+    assert plates(await _page(client, world.operator, plate="lone")) == ["LONE-9"]
+    assert plates(await _page(client, world.operator, facility="kamppi-p2", plate="LONE-9")) == ["LONE-9"]
     assert plates(await _page(client, world.operator, kind="session")) == ["BLK0000", "BLK0004"]
     assert plates(await _page(client, world.operator, status="open")) == ["ABC-123"]
     assert plates(await _page(client, world.operator, status="expired", kind="stay")) == []
     assert len((await _page(client, world.operator, status="unpaid"))["items"]) == 6
     assert plates(await _page(client, world.operator, plate="blk-000 7")) == ["BLK0007"]
     assert plates(await _page(client, world.operator, plate="abc")) == ["ABC-123"]
-    assert len((await _page(client, world.operator, plate="BLK"))["items"]) == 8
+    assert len((await _page(client, world.operator, plate="BLK"))["items"]) == 8  # a short prefix
+    assert len((await _page(client, world.operator, plate="BLK00"))["items"]) == 8  # a longer one
+    assert plates(await _page(client, world.operator, plate="blk0004")) == ["BLK0004"]  # a session
     assert plates(await _page(client, world.operator, q="c-12")) == ["ABC-123"]
     # BLK0000 starts at 12:00; each next one 7 minutes earlier except every third (same start).
     window = await _page(
