@@ -91,6 +91,8 @@ async def test_only_an_ended_stay_that_owes_something_is_invoiced(client, world)
         bad = await _issue(client, world.operator, stay.id, due_days=days)
         assert (bad.status_code, bad.json()["code"]) == (422, "validation_error")
         assert "'due_days'" in bad.json()["detail"]
+    nul = await _issue(client, world.operator, stay.id, bill_to="Acme\x00Oy")
+    assert (nul.status_code, nul.json()["code"]) == (422, "validation_error")
     assert not await Invoice.exists()
 
 

@@ -165,6 +165,7 @@ async def test_an_invoiced_stay_is_not_charged(client, world) -> None:
         ({"plate": "A" * 21, "reason": "Too long"}, "invalid_plate", "longer than 20"),
         ({"plate": "ABC-128"}, "validation_error", "'reason' is required"),
         ({"plate": "ABC-128", "reason": ""}, "validation_error", "'reason'"),
+        ({"plate": "ABC-128", "reason": "nul\x00byte"}, "validation_error", "'reason'"),
     ],
 )
 async def test_bad_corrections_are_refused_clearly(client, world, body, code, needle) -> None:

@@ -246,6 +246,7 @@ async def test_a_plate_prefix_ending_in_z_or_a_letter_beyond_ascii_still_matches
         ({"status": "lost"}, 422, "validation_error", "'status'"),
         ({"limit": 201}, 422, "validation_error", "'limit'"),
         ({"facility": "nowhere"}, 404, "not_found", "nowhere"),
+        ({"facility": "kamppi\x00p1"}, 422, "validation_error", "'facility'"),
     ],
 )
 async def test_bad_filters_are_refused_clearly(client, world, params, status, code, needle) -> None:
