@@ -12,6 +12,7 @@ from backend.facilities.admin_endpoints import router as admin_facilities_router
 from backend.facilities.endpoints import router as facilities_router
 from backend.geofence.endpoints import router as geofence_router
 from backend.identities.endpoints import router as admin_identities_router
+from backend.invoices.endpoints import router as admin_invoices_router
 from backend.kit.services import AppServices
 from backend.notifications.endpoints import router as notifications_router
 from backend.notifications.setup import install_notifications
@@ -23,6 +24,7 @@ from backend.privacy.endpoints import router as privacy_router
 from backend.providers.setup import install_providers
 from backend.qr.endpoints import admin_router as admin_qr_router
 from backend.qr.endpoints import router as qr_router
+from backend.records.endpoints import router as admin_records_router
 from backend.sessions.endpoints import quotes_router
 from backend.sessions.endpoints import router as sessions_router
 from backend.sessions.jobs import install_sessions
@@ -47,6 +49,8 @@ ROUTERS = [
     admin_qr_router,
     admin_audit_router,
     admin_operations_router,
+    admin_records_router,
+    admin_invoices_router,
     passes_router,
     enforcement_router,
     notifications_router,
