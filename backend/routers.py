@@ -27,6 +27,8 @@ from backend.sessions.endpoints import router as sessions_router
 from backend.sessions.jobs import install_sessions
 from backend.stays.endpoints import router as stays_router
 from backend.stays.settle import CHARGE_STAY_EXIT, charge_stay_exit, give_up_stay_exit
+from backend.support.admin_endpoints import router as admin_support_router
+from backend.support.endpoints import router as support_router
 from backend.tenants.endpoints import router as admin_tenants_router
 
 ROUTERS = [
@@ -45,10 +47,12 @@ ROUTERS = [
     admin_facilities_router,
     admin_qr_router,
     admin_audit_router,
+    admin_support_router,
     passes_router,
     enforcement_router,
     notifications_router,
     privacy_router,
+    support_router,
 ]
 
 
