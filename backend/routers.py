@@ -6,6 +6,7 @@ from backend.anpr.endpoints import router as anpr_router
 from backend.audit.endpoints import router as admin_audit_router
 from backend.auth.endpoints import admin_router as admin_auth_router
 from backend.auth.endpoints import router as auth_router
+from backend.customers.endpoints import router as admin_customers_router
 from backend.drivers.endpoints import router as drivers_router
 from backend.enforcement.endpoints import router as enforcement_router
 from backend.facilities.admin_endpoints import router as admin_facilities_router
@@ -48,6 +49,7 @@ ROUTERS = [
     admin_qr_router,
     admin_audit_router,
     admin_support_router,
+    admin_customers_router,
     passes_router,
     enforcement_router,
     notifications_router,

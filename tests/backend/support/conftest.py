@@ -10,7 +10,7 @@ import pytest
 from backend.models import Driver, Facility, ParkingSession, Payment, Stay, Ticket
 from shared.plates import normalize_plate
 from tests.backend.admin.conftest import ADMIN, Operator, created, make_operator_world
-from tests.backend.helpers import bearer, driver_token
+from tests.backend.helpers import bearer, driver_token, register_driver
 
 ME = "/api/v1/me/tickets"
 TICKETS = f"{ADMIN}/tickets"
@@ -23,6 +23,9 @@ class Person:
 
 
 async def make_person(client: httpx.AsyncClient, email: str, plate: str | None = None) -> Person:
+    """A driver named after their e-mail (`dora.lindqvist@...` is Dora Lindqvist)."""
+    name = email.split("@")[0].replace(".", " ").title()
+    assert (await register_driver(client, email, name=name)).status_code == 201
     headers = bearer(await driver_token(client, email))
     if plate is not None:
         response = await client.post("/api/v1/me/vehicles", json={"license_plate": plate}, headers=headers)
