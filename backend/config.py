@@ -99,6 +99,8 @@ class Settings(BaseSettings):
     geofence_exit_radius_m: float = Field(default=1500.0, ge=0, le=20000)
     geofence_max_clock_skew_seconds: float = Field(default=60.0, ge=0, le=3600)
     geofence_max_event_age_minutes: float = Field(default=10.0, gt=0, le=1440)
+    # Support SLA: a ticket's first answer is on time within this many minutes (the SLA figures' target).
+    support_first_response_target_minutes: int = Field(default=240, ge=1, le=10080)
 
     @field_validator(
         "stripe_secret_key",

@@ -6,6 +6,7 @@ from backend.anpr.endpoints import router as anpr_router
 from backend.audit.endpoints import router as admin_audit_router
 from backend.auth.endpoints import admin_router as admin_auth_router
 from backend.auth.endpoints import router as auth_router
+from backend.customers.endpoints import router as admin_customers_router
 from backend.drivers.endpoints import router as drivers_router
 from backend.enforcement.endpoints import router as enforcement_router
 from backend.facilities.admin_endpoints import router as admin_facilities_router
@@ -30,6 +31,8 @@ from backend.sessions.endpoints import router as sessions_router
 from backend.sessions.jobs import install_sessions
 from backend.stays.endpoints import router as stays_router
 from backend.stays.settle import CHARGE_STAY_EXIT, charge_stay_exit, give_up_stay_exit
+from backend.support.admin_endpoints import router as admin_support_router
+from backend.support.endpoints import router as support_router
 from backend.tenants.endpoints import router as admin_tenants_router
 
 ROUTERS = [
@@ -51,10 +54,13 @@ ROUTERS = [
     admin_operations_router,
     admin_records_router,
     admin_invoices_router,
+    admin_support_router,
+    admin_customers_router,
     passes_router,
     enforcement_router,
     notifications_router,
     privacy_router,
+    support_router,
 ]
 
 

@@ -25,6 +25,8 @@ class DriverEventKind(StrEnum):
     session_stopped = "session_stopped"
     expiring_soon = "expiring_soon"
     session_expired = "session_expired"
+    ticket_reply = "ticket_reply"
+    ticket_resolved = "ticket_resolved"
 
 
 class EventPayload(ContractModel):
@@ -128,6 +130,18 @@ class ExpiringSoon(SessionEvent):
     minutes_left: int = Field(ge=0, examples=[10])
 
 
+class TicketEvent(EventPayload):
+    """`ticket_reply` (the operator answered) and `ticket_resolved`: open `/me/tickets/{ticket_id}`."""
+
+    ticket_id: str = Field(examples=["6d1c2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f"])
+    number: int = Field(description="The operator's ticket number", examples=[12])
+    operator: str = Field(examples=["Helsinki Parking Oy"])
+    subject: str = Field(examples=["Charged although I had a pass"])
+    status: str = Field(examples=["pending"])
+    message: str = Field(description="The reply or the resolution, cut to 200 characters")
+    outcome: str | None = Field(default=None, description="Disputes: upheld or rejected")
+
+
 PAYLOADS: dict[DriverEventKind, type[EventPayload]] = {
     DriverEventKind.entry_detected: EntryDetected,
     DriverEventKind.free_period_ending: FreePeriodEnding,
@@ -141,4 +155,6 @@ PAYLOADS: dict[DriverEventKind, type[EventPayload]] = {
     DriverEventKind.session_stopped: SessionEvent,
     DriverEventKind.expiring_soon: ExpiringSoon,
     DriverEventKind.session_expired: SessionEvent,
+    DriverEventKind.ticket_reply: TicketEvent,
+    DriverEventKind.ticket_resolved: TicketEvent,
 }

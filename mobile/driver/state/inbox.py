@@ -125,6 +125,20 @@ def describe(event: DriverEvent) -> Notice:
             return Notice(
                 event.id, event.kind, "Parking ended", f"{plate} at {place}: paid time is over.", urgent=True
             )
+        case "ticket_reply":
+            return Notice(
+                event.id,
+                event.kind,
+                f"{d.get('operator') or 'Support'} replied",
+                f"#{d.get('number', '')} {d.get('subject', '')}: {d.get('message', '')}",
+            )
+        case "ticket_resolved":
+            return Notice(
+                event.id,
+                event.kind,
+                f"Ticket #{d.get('number', '')} resolved",
+                f"{d.get('subject', '')}: {d.get('message', '')}",
+            )
     return Notice(event.id, event.kind, event.kind.replace("_", " ").capitalize(), "")
 
 

@@ -70,6 +70,23 @@ DATA: dict[DriverEventKind, dict[str, Any]] = {
     },
     DriverEventKind.expiring_soon: {**SESSION, "minutes_left": 10},
     DriverEventKind.session_expired: {**SESSION, "status": "expired"},
+    DriverEventKind.ticket_reply: {
+        "ticket_id": "ti-1",
+        "number": 12,
+        "operator": "Helsinki Parking Oy",
+        "subject": "Charged twice",
+        "status": "pending",
+        "message": "We refunded the second charge.",
+    },
+    DriverEventKind.ticket_resolved: {
+        "ticket_id": "ti-1",
+        "number": 12,
+        "operator": "Helsinki Parking Oy",
+        "subject": "Charged twice",
+        "status": "resolved",
+        "message": "Refunded.",
+        "outcome": "upheld",
+    },
 }
 URGENT = {"free_period_ending", "payment_failed", "expiring_soon", "session_expired"}
 PARKING_CHANGES = {

@@ -1,0 +1,1 @@
+"""Customer lookup for operators: drivers and plates with anything at the operator, and what they owe."""

@@ -1,0 +1,1 @@
+"""Support tickets, chat with drivers, disputes and their evidence, SLA figures."""
