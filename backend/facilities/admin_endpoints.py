@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from backend.auth.dependencies import TenantAdmin, TenantStaff
+from backend.auth.dependencies import READ_ONLY, TenantAdmin, TenantStaff
 from backend.facilities import admin_geometry, tariff_preview
 from backend.facilities import admin_pass_products as products
 from backend.facilities import admin_service as service
@@ -195,9 +195,15 @@ async def withdraw_pass_product(ctx: TenantAdmin, slug: str, product_slug: str) 
     return Response(status_code=_NO_CONTENT)
 
 
-@tariffs_router.post("/preview", response_model=TariffPreview, responses=errors(401, 403, 404, 422))
+@tariffs_router.post(
+    "/preview",
+    response_model=TariffPreview,
+    responses=errors(401, 403, 404, 422),
+    openapi_extra=READ_ONLY,
+)
 async def preview_tariff(ctx: TenantStaff, body: TariffPreviewRequest) -> TariffPreview:
     """What a tariff would charge for 15 min, 1 h, 3 h and 24 h, with the operator's service fee, before
     it is saved. The tariff is checked exactly as the facility editor's save checks it (the same 422).
-    Give `facility` to count daily caps in its time zone, and `start_at` to price a particular start."""
+    Give `facility` to count daily caps in its time zone, and `start_at` to price a particular start.
+    It changes nothing, so it also works in a super admin's read-only preview."""
     return await tariff_preview.preview(ctx, body)
