@@ -10,6 +10,7 @@ from backend.customers.endpoints import router as admin_customers_router
 from backend.drivers.endpoints import router as drivers_router
 from backend.enforcement.endpoints import router as enforcement_router
 from backend.facilities.admin_endpoints import router as admin_facilities_router
+from backend.facilities.admin_endpoints import tariffs_router as admin_tariffs_router
 from backend.facilities.endpoints import router as facilities_router
 from backend.geofence.endpoints import router as geofence_router
 from backend.identities.endpoints import router as admin_identities_router
@@ -49,6 +50,7 @@ ROUTERS = [
     admin_tenants_router,
     admin_identities_router,
     admin_facilities_router,
+    admin_tariffs_router,
     admin_qr_router,
     admin_audit_router,
     admin_operations_router,

@@ -77,6 +77,15 @@ class OperatorContext:
 
 
 _READS = frozenset({"GET", "HEAD", "OPTIONS"})
+READ_ONLY = {"x-read-only": True}
+"""`openapi_extra` of a POST that changes nothing (a price preview): allowed in a read-only preview."""
+
+
+def _changes_nothing(request: Request) -> bool:
+    if request.method in _READS:
+        return True
+    extra = getattr(request.scope.get("route"), "openapi_extra", None) or {}
+    return bool(extra.get("x-read-only"))
 
 
 async def _current_operator(
@@ -106,7 +115,7 @@ async def _current_operator(
         if x_preview:
             if tenant is None:
                 raise ForbiddenError("A preview needs the operator to preview: send its slug in X-Tenant.")
-            if request.method not in _READS:
+            if not _changes_nothing(request):
                 raise ForbiddenError(
                     "This is a read-only preview of the operator's portal; leave the preview to change "
                     "anything.",

@@ -7,6 +7,7 @@ from backend.auth import service
 from backend.auth.dependencies import CurrentDriver, CurrentOperator
 from backend.kit.openapi import errors
 from backend.kit.services import Services
+from backend.tenants.branding import branding_of
 from shared.schemas.auth import DriverOut, OperatorMe, RefreshRequest, RegisterRequest, TokenResponse
 
 router = APIRouter(prefix="/api/v1/auth", tags=["driver auth"])
@@ -56,7 +57,9 @@ async def admin_token(
 
 @admin_router.get("/me", response_model=OperatorMe, responses=errors(401, 404))
 async def admin_me(ctx: CurrentOperator) -> OperatorMe:
-    """The signed-in operator user, their role, and the operator this request acts for."""
+    """The signed-in operator user, their role, and the operator this request acts for with its name
+    and branding (colours and logo text for the app; a super admin's X-Tenant chooses the operator,
+    and `preview` is true in a read-only X-Preview)."""
     user = ctx.user
     return OperatorMe(
         id=str(user.id),
@@ -65,4 +68,7 @@ async def admin_me(ctx: CurrentOperator) -> OperatorMe:
         role=user.role,
         tenant=user.tenant.slug if user.tenant else None,
         acting_tenant=ctx.tenant.slug if ctx.tenant else None,
+        acting_tenant_name=ctx.tenant.name if ctx.tenant else None,
+        branding=branding_of(ctx.tenant),
+        preview=ctx.preview,
     )

@@ -5,11 +5,13 @@ Every operator user may read; only tenant admins (and super admins, via X-Tenant
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
-from backend.auth.dependencies import TenantAdmin, TenantStaff
+from backend.auth.dependencies import READ_ONLY, TenantAdmin, TenantStaff
+from backend.facilities import admin_geometry, tariff_preview
 from backend.facilities import admin_pass_products as products
 from backend.facilities import admin_service as service
+from backend.facilities.geometry_upload import read_upload
 from backend.kit.openapi import errors
 from backend.kit.services import Services
 from shared.schemas.admin_facilities import (
@@ -21,10 +23,13 @@ from shared.schemas.admin_facilities import (
     FacilityPatch,
     PassProductCreate,
     PassProductPatch,
+    TariffPreview,
+    TariffPreviewRequest,
 )
 from shared.schemas.common import AwareDatetime
 
 router = APIRouter(prefix="/api/v1/admin/facilities", tags=["admin: facilities"])
+tariffs_router = APIRouter(prefix="/api/v1/admin/tariffs", tags=["admin: facilities"])
 
 _NO_CONTENT = status.HTTP_204_NO_CONTENT
 
@@ -92,6 +97,66 @@ async def delete_facility(ctx: TenantAdmin, slug: str, services: Services) -> Re
     return Response(status_code=_NO_CONTENT)
 
 
+_SQUARE = [[24.930, 60.168], [24.931, 60.168], [24.931, 60.169], [24.930, 60.169], [24.930, 60.168]]
+_GEOMETRY_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["type"],
+                "description": "A GeoJSON Polygon or MultiPolygon (WGS84 [lon, lat]), a Feature holding "
+                "one, or a FeatureCollection of exactly one such Feature",
+                "properties": {
+                    "type": {
+                        "type": "string",
+                        "enum": ["Polygon", "MultiPolygon", "Feature", "FeatureCollection"],
+                    },
+                    "coordinates": {"type": "array", "items": {}},
+                    "geometry": {"type": "object"},
+                    "features": {"type": "array", "items": {"type": "object"}},
+                },
+            },
+            "example": {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"name": "Kamppi P1"},
+                        "geometry": {"type": "Polygon", "coordinates": [_SQUARE]},
+                    }
+                ],
+            },
+        },
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {"type": "string", "format": "binary", "description": "A .geojson file"}
+                },
+            }
+        },
+    },
+}
+
+
+@router.put(
+    "/{slug}/geometry",
+    response_model=AdminFacility,
+    responses=errors(400, 401, 403, 404, 422),
+    openapi_extra={"requestBody": _GEOMETRY_BODY},
+)
+async def upload_geometry(ctx: TenantAdmin, slug: str, request: Request, services: Services) -> AdminFacility:
+    """Replace the facility's outline (its geofence) with an uploaded GeoJSON outline: a Polygon or
+    MultiPolygon, a Feature, or a FeatureCollection of one Feature, as the JSON body or as a file in
+    the multipart field `file`. The outline is checked (closed rings, WGS84 lon/lat, no
+    self-intersection, between 10 m² and 50 km²); a problem is a 422 saying what and where. The
+    centre moves to a point inside the new outline, and the change is in the audit log."""
+    upload = await read_upload(request)
+    return await admin_geometry.replace_geometry(services, ctx, slug, upload)
+
+
 @router.get("/{slug}/pass-products", response_model=list[AdminPassProduct], responses=errors(401, 403, 404))
 async def list_pass_products(ctx: TenantStaff, slug: str) -> list[AdminPassProduct]:
     """The facility's pass products, on sale or not."""
@@ -128,3 +193,17 @@ async def withdraw_pass_product(ctx: TenantAdmin, slug: str, product_slug: str) 
     """Take the product off sale (it stays listed with `is_active: false`; sold passes stay valid)."""
     await products.withdraw_product(ctx, slug, product_slug)
     return Response(status_code=_NO_CONTENT)
+
+
+@tariffs_router.post(
+    "/preview",
+    response_model=TariffPreview,
+    responses=errors(401, 403, 404, 422),
+    openapi_extra=READ_ONLY,
+)
+async def preview_tariff(ctx: TenantStaff, body: TariffPreviewRequest) -> TariffPreview:
+    """What a tariff would charge for 15 min, 1 h, 3 h and 24 h, with the operator's service fee, before
+    it is saved. The tariff is checked exactly as the facility editor's save checks it (the same 422).
+    Give `facility` to count daily caps in its time zone, and `start_at` to price a particular start.
+    It changes nothing, so it also works in a super admin's read-only preview."""
+    return await tariff_preview.preview(ctx, body)

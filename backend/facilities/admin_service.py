@@ -11,6 +11,7 @@ from uuid import UUID
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from backend.audit.service import record
 from backend.auth.dependencies import OperatorContext
 from backend.facilities.index import invalidate_facility_index
 from backend.facilities.repository import (
@@ -40,7 +41,39 @@ from shared.tariff_text import describe_tariff
 
 SLUG_TAKEN = "This slug is taken; choose another."
 # PATCH fields that must have a value; the others (geometry, address, timezone) may be cleared.
-_REQUIRED_ON_PATCH = ("name", "zone_number", "capacity", "detection", "tariff", "grace_minutes", "early_stop")
+_REQUIRED_ON_PATCH = (
+    "name",
+    "zone_number",
+    "capacity",
+    "detection",
+    "tariff",
+    "grace_minutes",
+    "early_stop",
+    "notices",
+    "rules",
+)
+
+
+# Derived from other columns: their change is already in the audit entry.
+_DERIVED = frozenset({"name_lower", "center_lon", "center_lat"})
+
+
+def _plain(value: Any) -> Any:
+    return str(value) if isinstance(value, UUID) else value
+
+
+def _changes(facility: Facility, values: dict[str, Any]) -> dict[str, Any]:
+    """What an update changes, for the audit log: before and after (the outline only as replaced)."""
+    changes: dict[str, Any] = {}
+    for name, value in values.items():
+        before = getattr(facility, name)
+        if name in _DERIVED or _plain(before) == _plain(value):
+            continue
+        if name == "geometry":
+            changes[name] = "removed" if value is None else "replaced"
+        else:
+            changes[name] = {"from": _plain(before), "to": _plain(value)}
+    return changes
 
 
 def _invalid(detail: str) -> ParkflowError:
@@ -92,11 +125,13 @@ async def to_admin(facility: Facility, tenant: Tenant) -> AdminFacility:
         grace_minutes=facility.grace_minutes,
         early_stop=EarlyStop(facility.early_stop),
         address=facility.address,
+        notices=list(facility.notices or []),
+        rules=facility.rules or "",
         created_at=facility.created_at,
     )
 
 
-def _tenant(ctx: OperatorContext) -> Tenant:
+def operator_tenant(ctx: OperatorContext) -> Tenant:
     _ = ctx.tenant_id  # a super admin who chose no operator (X-Tenant) gets a 403 here
     assert ctx.tenant is not None
     return ctx.tenant
@@ -114,7 +149,7 @@ async def list_facilities(
 
 
 async def get_facility(ctx: OperatorContext, slug: str) -> AdminFacility:
-    tenant = _tenant(ctx)
+    tenant = operator_tenant(ctx)
     return await to_admin(await FacilityRepository(tenant.id).by_slug(slug), tenant)
 
 
@@ -138,7 +173,7 @@ def _entry(slug: str, definition: FacilityDefinition) -> FacilityEntry:
 
 
 async def create_facility(services: AppServices, ctx: OperatorContext, body: FacilityCreate) -> AdminFacility:
-    tenant = _tenant(ctx)
+    tenant = operator_tenant(ctx)
     repo = FacilityRepository(tenant.id)
     seen: set[str] = set()
     for product in body.pass_products:
@@ -157,6 +192,19 @@ async def create_facility(services: AppServices, ctx: OperatorContext, body: Fac
             facility = await Facility.create(tenant_id=tenant.id, slug=body.slug, **values)
             for product in body.pass_products:
                 await PassProduct.create(facility_id=facility.id, **product.model_dump())
+            await record(
+                ctx,
+                tenant.id,
+                "facility.created",
+                "facility",
+                facility.id,
+                {
+                    "slug": facility.slug,
+                    "name": facility.name,
+                    "zone_number": facility.zone_number,
+                    "pass_products": [p.slug for p in body.pass_products],
+                },
+            )
     except IntegrityError:  # another request took the slug or zone number meanwhile
         raise await _conflict(repo, body.slug, body.zone_number) from None
     invalidate_facility_index(services)
@@ -172,14 +220,22 @@ async def _conflict(repo: FacilityRepository, slug: str | None, zone_number: str
 
 
 async def _save(
-    services: AppServices, repo: FacilityRepository, facility: Facility, values: dict[str, Any]
+    services: AppServices,
+    ctx: OperatorContext,
+    repo: FacilityRepository,
+    facility: Facility,
+    values: dict[str, Any],
 ) -> None:
     zone_number = values["zone_number"]
     if zone_number != facility.zone_number and await repo.zone_number_used(zone_number, besides=facility.id):
         raise _zone_taken(zone_number)
+    changes = _changes(facility, values)
     try:
         async with in_transaction():
             await facility.update_from_dict(values).save()
+            if changes:
+                details = {"slug": facility.slug, "changes": changes}
+                await record(ctx, repo.tenant_id, "facility.updated", "facility", facility.id, details)
     except IntegrityError:
         raise await _conflict(repo, None, zone_number) from None
     invalidate_facility_index(services)
@@ -188,13 +244,12 @@ async def _save(
 async def replace_facility(
     services: AppServices, ctx: OperatorContext, slug: str, body: FacilityDefinition
 ) -> AdminFacility:
-    tenant = _tenant(ctx)
+    tenant = operator_tenant(ctx)
     repo = FacilityRepository(tenant.id)
     facility = await repo.by_slug(slug)
     connection_id = await _connection_id(tenant, body.provider)
-    await _save(
-        services, repo, facility, facility_values(_entry(facility.slug, body), tenant.timezone, connection_id)
-    )
+    values = facility_values(_entry(facility.slug, body), tenant.timezone, connection_id)
+    await _save(services, ctx, repo, facility, values)
     return await to_admin(facility, tenant)
 
 
@@ -212,13 +267,15 @@ def _current_definition(facility: Facility) -> dict[str, Any]:
         "early_stop": EarlyStop(facility.early_stop),
         "provider": "native",  # unused: PATCH leaves the provider link as it is
         "address": facility.address,
+        "notices": list(facility.notices or []),
+        "rules": facility.rules or "",
     }
 
 
 async def patch_facility(
     services: AppServices, ctx: OperatorContext, slug: str, body: FacilityPatch
 ) -> AdminFacility:
-    tenant = _tenant(ctx)
+    tenant = operator_tenant(ctx)
     repo = FacilityRepository(tenant.id)
     facility = await repo.by_slug(slug)
     changes = {name: getattr(body, name) for name in body.model_fields_set}
@@ -229,7 +286,7 @@ async def patch_facility(
     values = facility_values(_entry(facility.slug, definition), tenant.timezone, None)
     for kept in ("provider_connection_id", "provider_zone_id"):
         values.pop(kept)
-    await _save(services, repo, facility, values)
+    await _save(services, ctx, repo, facility, values)
     return await to_admin(facility, tenant)
 
 
@@ -237,6 +294,14 @@ async def delete_facility(services: AppServices, ctx: OperatorContext, slug: str
     facility = await FacilityRepository(ctx.tenant_id).by_slug(slug)
     try:
         async with in_transaction():
+            await record(
+                ctx,
+                facility.tenant_id,  # type: ignore[attr-defined]
+                "facility.deleted",
+                "facility",
+                facility.id,
+                {"slug": facility.slug, "name": facility.name, "zone_number": facility.zone_number},
+            )
             await facility.delete()
     except IntegrityError:
         raise ConflictError(

@@ -155,4 +155,6 @@ async def detail(slug: str) -> FacilityDetail:
             for p in sorted(facility.pass_products, key=lambda p: (p.days, p.slug))
             if p.is_active
         ],
+        notices=list(facility.notices or []),
+        rules=facility.rules or "",
     )

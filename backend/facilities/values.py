@@ -33,10 +33,15 @@ def facility_values(
         if entry.provider == "native"
         else (entry.provider.zone_id or entry.zone_number),
         "address": entry.address,
+        "notices": list(entry.notices),
+        "rules": entry.rules,
     }
     if entry.geometry is not None:
-        geojson = entry.geometry.model_dump(mode="json")
-        outline = parse_lot_geometry(geojson)
-        centre = outline.representative_point()
-        values.update(geometry=geojson, center_lon=centre.x, center_lat=centre.y)
+        values.update(outline_values(entry.geometry.model_dump(mode="json")))
     return values
+
+
+def outline_values(geojson: dict[str, Any]) -> dict[str, Any]:
+    """The geometry columns for a valid GeoJSON outline: itself and a point inside it as the centre."""
+    centre = parse_lot_geometry(geojson).representative_point()
+    return {"geometry": geojson, "center_lon": centre.x, "center_lat": centre.y}

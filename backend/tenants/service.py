@@ -1,12 +1,16 @@
 """Operators: super admins see and create all of them; everyone else sees only their own."""
 
+from decimal import Decimal
+
 from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from backend.audit.service import record
 from backend.auth.dependencies import OperatorContext
 from backend.kit.errors import ConflictError
 from backend.models import Tenant
+from backend.tenants.branding import branding_of, stored_branding
 from backend.tenants.repository import TenantQueries
 from shared.money import plain_decimal
 from shared.schemas.admin import TenantCreate, TenantOut, TenantUpdate
@@ -24,6 +28,7 @@ def to_out(tenant: Tenant) -> TenantOut:
         service_fee=ServiceFee(
             percent=plain_decimal(tenant.service_fee_percent), fixed_amount=tenant.service_fee_fixed_amount
         ),
+        branding=branding_of(tenant),
         created_at=tenant.created_at,
     )
 
@@ -64,12 +69,25 @@ async def create_tenant(body: TenantCreate) -> TenantOut:
 async def update_tenant(ctx: OperatorContext, slug: str, body: TenantUpdate) -> TenantOut:
     """Callers are tenant admins (their own operator) or super admins (any)."""
     tenant = await TenantQueries.by_slug(slug, within=_visible(ctx))
-    changes = body.model_dump(exclude_unset=True)
-    for field in ("name", "timezone"):
-        if changes.get(field) is not None:
-            setattr(tenant, field, changes[field])
+    wanted = body.model_dump(exclude_unset=True)
+    values: dict = {name: wanted[name] for name in ("name", "timezone") if wanted.get(name) is not None}
     if body.service_fee is not None:
-        tenant.service_fee_percent = body.service_fee.percent
-        tenant.service_fee_fixed_amount = body.service_fee.fixed_amount
-    await tenant.save()
+        values["service_fee_percent"] = body.service_fee.percent
+        values["service_fee_fixed_amount"] = body.service_fee.fixed_amount
+    if "branding" in wanted:
+        values["branding"] = stored_branding(body.branding)
+    changes = {
+        name: {"from": _plain(getattr(tenant, name)), "to": _plain(value)}
+        for name, value in values.items()
+        if _plain(getattr(tenant, name)) != _plain(value)
+    }
+    if changes:
+        async with in_transaction():
+            await tenant.update_from_dict(values).save(update_fields=list(values))
+            await record(ctx, tenant.id, "tenant.updated", "tenant", tenant.id, {"changes": changes})
     return to_out(tenant)
+
+
+def _plain(value: object) -> object:
+    """A value as the audit log stores it (JSON): decimals as text, 2.50 and 2.5 alike."""
+    return str(plain_decimal(value)) if isinstance(value, Decimal) else value

@@ -6,7 +6,7 @@ Facilities and pass products are in `shared.schemas.admin_facilities`.
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from shared.schemas.common import ContractModel, Currency, EmailAddress, Slug
 from shared.schemas.onboarding import Role, TimeZoneName
@@ -14,6 +14,40 @@ from shared.schemas.tariff import ServiceFee
 
 _SLUG_EXAMPLE = "helsinki-parking"
 _CREATED_EXAMPLE = "2026-03-30T14:23:00Z"
+
+
+DEFAULT_PRIMARY_COLOR = "#1F5FAD"
+DEFAULT_ACCENT_COLOR = "#F2A900"
+
+HexColor = Annotated[
+    str,
+    Field(pattern=r"^#[0-9A-Fa-f]{6}$", description="#RRGGBB", examples=["#0B5FFF"]),
+    AfterValidator(str.upper),
+]
+
+
+class Branding(ContractModel):
+    """How an operator's portal looks: its name as shown, two colours and the text of its logo badge.
+
+    Unset fields take the defaults (the operator's name, Parkflow's blue and amber, no logo text).
+    """
+
+    display_name: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=60,
+        description="Default: the operator's name",
+        examples=["HelPark"],
+    )
+    primary_color: HexColor = Field(default=DEFAULT_PRIMARY_COLOR, examples=["#0B5FFF"])
+    accent_color: HexColor = Field(default=DEFAULT_ACCENT_COLOR, examples=["#FFB300"])
+    logo_text: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=12,
+        description="Short text for the logo badge",
+        examples=["HP"],
+    )
 
 
 class TenantCreate(ContractModel):
@@ -30,6 +64,11 @@ class TenantUpdate(ContractModel):
     name: str | None = Field(default=None, min_length=1, max_length=200, examples=["Helsinki Parking Oy"])
     timezone: TimeZoneName | None = None
     service_fee: ServiceFee | None = None
+    branding: Branding | None = Field(
+        default=None,
+        description="Replaces the whole branding (fields left out take their defaults); null resets it",
+        examples=[{"display_name": "HelPark", "primary_color": "#0B5FFF", "accent_color": "#FFB300"}],
+    )
 
 
 class TenantOut(ContractModel):
@@ -38,6 +77,7 @@ class TenantOut(ContractModel):
     currency: str = Field(examples=["EUR"])
     timezone: str = Field(examples=["Europe/Helsinki"])
     service_fee: ServiceFee
+    branding: Branding = Field(description="With the defaults filled in: `display_name` is never null")
     created_at: datetime = Field(examples=[_CREATED_EXAMPLE])
 
 

@@ -9,13 +9,16 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from shared.schemas.common import Amount, ContractModel, Slug
+from shared.schemas.common import Amount, AwareDatetime, ContractModel, Slug
 from shared.schemas.facilities import Position
 from shared.schemas.geometry import GeoJSONGeometry
 from shared.schemas.onboarding import (
     Detection,
     EarlyStop,
     FacilityProviderRef,
+    GraceMinutes,
+    Notices,
+    Rules,
     TimeZoneName,
 )
 from shared.schemas.tariff import Tariff
@@ -40,7 +43,7 @@ class FacilityDefinition(ContractModel):
     detection: Detection = Field(default=Detection.none, examples=["anpr"])
     geometry: GeoJSONGeometry | None = None
     tariff: Tariff = Field(examples=[_TARIFF_EXAMPLE])
-    grace_minutes: int = Field(default=15, ge=0, le=1440, examples=[15])
+    grace_minutes: GraceMinutes = 15
     early_stop: EarlyStop = Field(default=EarlyStop.refund_unused, examples=["refund_unused"])
     provider: ProviderRef = Field(
         default="native",
@@ -48,6 +51,8 @@ class FacilityDefinition(ContractModel):
         examples=["native", {"connection": "passport", "zone_id": "1234"}],
     )
     address: str | None = Field(default=None, max_length=300, examples=["Urho Kekkosen katu 1, Helsinki"])
+    notices: Notices = Field(default_factory=list)
+    rules: Rules = ""
 
 
 class PassProductCreate(ContractModel):
@@ -74,9 +79,19 @@ class FacilityPatch(ContractModel):
     detection: Detection | None = None
     geometry: GeoJSONGeometry | None = None
     tariff: Tariff | None = Field(default=None, examples=[_TARIFF_EXAMPLE])
-    grace_minutes: int | None = Field(default=None, ge=0, le=1440, examples=[10])
+    grace_minutes: int | None = Field(
+        default=None, ge=0, le=120, description="0-120 minutes after paid time ends", examples=[10]
+    )
     early_stop: EarlyStop | None = None
     address: str | None = Field(default=None, max_length=300)
+    notices: Notices | None = Field(
+        default=None,
+        description="Replaces all notices (at most 10, 120 characters each); [] removes them",
+        examples=[["Height limit 2.1 m"]],
+    )
+    rules: Rules | None = Field(
+        default=None, description='Replaces the rules; "" removes them', examples=["No overnight parking."]
+    )
 
 
 class AdminFacilitySummary(ContractModel):
@@ -100,6 +115,8 @@ class AdminFacility(AdminFacilitySummary):
     grace_minutes: int = Field(examples=[15])
     early_stop: EarlyStop
     address: str | None
+    notices: list[str] = Field(examples=[["Height limit 2.1 m"]])
+    rules: str = Field(examples=["Park within the marked bays."])
     created_at: datetime = Field(examples=["2026-03-01T09:00:00Z"])
 
 
@@ -126,3 +143,44 @@ class AdminPassProduct(ContractModel):
     currency: str = Field(examples=["EUR"])
     days: int = Field(examples=[30])
     is_active: bool = Field(examples=[True], description="False: no longer sold (sold passes stay valid)")
+
+
+class TariffPreviewRequest(ContractModel):
+    """A tariff as the facility editor holds it, priced before it is saved."""
+
+    tariff: Tariff = Field(examples=[_TARIFF_EXAMPLE])
+    facility: Slug | None = Field(
+        default=None,
+        description="Price in this facility's time zone (daily caps follow local days); "
+        "default: the operator's time zone",
+        examples=["kamppi-p1"],
+    )
+    start_at: AwareDatetime | None = Field(
+        default=None,
+        description="When the stays would start (with offset, within a year of now); default: now",
+        examples=["2026-03-30T14:23:00Z"],
+    )
+
+
+class PreviewPrice(ContractModel):
+    duration_minutes: int = Field(examples=[60])
+    label: str = Field(examples=["1 h"])
+    parking_amount: int = Field(description="Minor units", examples=[225])
+    service_fee_amount: int = Field(description="The operator's service fee on top", examples=[6])
+    total_amount: int = Field(examples=[231])
+    currency: str = Field(examples=["EUR"])
+    exceeds_max_stay: bool = Field(
+        description="Longer than `max_stay_minutes`: a prepaid session this long is refused "
+        "(a camera-tracked stay is still charged this price)",
+        examples=[False],
+    )
+
+
+class TariffPreview(ContractModel):
+    tariff_text: str = Field(examples=["First 15 min free, then 0.75 per 15 min, max 24.00 a day"])
+    currency: str = Field(examples=["EUR"])
+    timezone: str = Field(
+        description="The time zone the daily cap was counted in", examples=["Europe/Helsinki"]
+    )
+    start_at: datetime = Field(examples=["2026-03-30T14:23:00Z"])
+    prices: list[PreviewPrice] = Field(description="For 15 min, 1 h, 3 h and 24 h")

@@ -2,6 +2,7 @@
 
 from pydantic import Field
 
+from shared.schemas.admin import Branding
 from shared.schemas.common import ContractModel, EmailAddress
 
 
@@ -35,3 +36,17 @@ class OperatorMe(ContractModel):
     role: str
     tenant: str | None = Field(description="Slug of the user's operator; null for super admins")
     acting_tenant: str | None = Field(description="The operator this request acted for")
+    acting_tenant_name: str | None = Field(
+        default=None,
+        description="That operator's name; null when acting for none",
+        examples=["Helsinki Parking Oy"],
+    )
+    branding: Branding = Field(
+        default_factory=Branding,
+        description="The acting operator's branding with defaults filled in; Parkflow's own for none",
+    )
+    preview: bool = Field(
+        default=False,
+        description="A super admin's read-only preview (X-Preview): show it as such",
+        examples=[False],
+    )

@@ -85,6 +85,14 @@ class FacilityDetail(FacilitySummary):
     early_stop: str = Field(description="refund_unused | no_refund", examples=["refund_unused"])
     geometry: GeoJSONGeometry | None = None
     pass_products: list[PassProductOut] = Field(default_factory=list)
+    notices: list[str] = Field(
+        default_factory=list,
+        description="Short notices from the operator, to show before paying",
+        examples=[["Height limit 2.1 m"]],
+    )
+    rules: str = Field(
+        default="", description="The lot's rules in plain text", examples=["No overnight parking."]
+    )
 
 
 class FacilityList(ContractModel):

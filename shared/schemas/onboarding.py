@@ -53,6 +53,34 @@ class ProviderAuth(StrEnum):
     x_api_key = "x-api-key"
 
 
+Notice = Annotated[str, Field(min_length=1, max_length=120, examples=["Height limit 2.1 m"])]
+Notices = Annotated[
+    list[Notice],
+    Field(
+        max_length=10,
+        description="Short notices drivers see before they pay (at most 10, 120 characters each)",
+        examples=[["Height limit 2.1 m", "Closed 1-5 am"]],
+    ),
+]
+Rules = Annotated[
+    str,
+    Field(
+        max_length=4000,
+        description="The lot's rules in plain text, shown to drivers (at most 4000 characters)",
+        examples=["Park within the marked bays. Vehicles over 3.5 t are not allowed."],
+    ),
+]
+GraceMinutes = Annotated[
+    int,
+    Field(
+        ge=0,
+        le=120,
+        description="Minutes after paid time ends before a car counts as unpaid (0-120)",
+        examples=[15],
+    ),
+]
+
+
 class UserEntry(ContractModel):
     email: EmailAddress
     password: str | None = Field(default=None, min_length=8)
@@ -104,11 +132,13 @@ class FacilityEntry(ContractModel):
     detection: Detection = Detection.none
     geometry: GeoJSONGeometry | None = None
     tariff: Tariff
-    grace_minutes: int = Field(default=15, ge=0, le=1440)
+    grace_minutes: GraceMinutes = 15
     early_stop: EarlyStop = EarlyStop.refund_unused
     provider: Literal["native"] | FacilityProviderRef = "native"
     pass_products: list[PassProductEntry] = Field(default_factory=list)
     address: str | None = None
+    notices: Notices = Field(default_factory=list)
+    rules: Rules = ""
 
 
 class TenantEntry(ContractModel):

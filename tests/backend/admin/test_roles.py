@@ -3,7 +3,7 @@ users, tenant admins configure, super admins act for the operator named in X-Ten
 
 import pytest
 
-from tests.backend.admin.conftest import ADMIN, Operator, facility_body
+from tests.backend.admin.conftest import ADMIN, TARIFF, Operator, facility_body, square
 
 NEW_FACILITY = facility_body("alpha-p2", "2345")
 # (method, path, body); paths name tenant A's own objects.
@@ -11,6 +11,7 @@ READS_OF_FACILITIES = [
     ("GET", "/facilities", None),
     ("GET", "/facilities/{facility}", None),
     ("GET", "/facilities/{facility}/pass-products", None),
+    ("POST", "/tariffs/preview", {"tariff": TARIFF, "facility": "alpha-p1"}),
 ]
 OTHER_READS = [("GET", "/tenants", None), ("GET", "/tenants/{tenant}", None)]
 KEY_AND_USER_READS = [
@@ -23,6 +24,7 @@ WRITES = [
     ("PATCH", "/facilities/{facility}", {"capacity": 5}),
     ("PUT", "/facilities/{facility}", {k: v for k, v in NEW_FACILITY.items() if k != "slug"}),
     ("DELETE", "/facilities/{facility}", None),
+    ("PUT", "/facilities/{facility}/geometry", square(24.95, 60.17)),
     (
         "POST",
         "/facilities/{facility}/pass-products",
@@ -36,9 +38,12 @@ WRITES = [
     ("DELETE", "/users/{user}", None),
     ("POST", "/api-keys", {"name": "new"}),
     ("POST", "/api-keys/{key}/revoke", None),
+    ("POST", "/api-keys/{key}/rotate", None),
     ("DELETE", "/api-keys/{key}", None),
     ("POST", "/webhook-tokens", {"name": "new"}),
     ("POST", "/webhook-tokens/{token}/revoke", None),
+    ("POST", "/webhook-tokens/{token}/rotate", None),
+    ("DELETE", "/webhook-tokens/{token}", None),
 ]
 ALLOWED = {
     "enforcement": READS_OF_FACILITIES,

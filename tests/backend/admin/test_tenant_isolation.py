@@ -7,19 +7,23 @@ from uuid import uuid4
 import httpx
 import pytest
 
-from tests.backend.admin.conftest import ADMIN, TARIFF, Operator, facility_body
+from tests.backend.admin.conftest import ADMIN, TARIFF, Operator, facility_body, square
 
 # (method, path template, body). Templates name the other operator's objects.
 SCOPED = [
     ("PATCH", "/users/{user}", {"name": "Taken over"}),
     ("DELETE", "/users/{user}", None),
     ("POST", "/api-keys/{key}/revoke", None),
+    ("POST", "/api-keys/{key}/rotate", None),
     ("DELETE", "/api-keys/{key}", None),
     ("POST", "/webhook-tokens/{token}/revoke", None),
+    ("POST", "/webhook-tokens/{token}/rotate", None),
+    ("DELETE", "/webhook-tokens/{token}", None),
     ("GET", "/facilities/{facility}", None),
     ("PUT", "/facilities/{facility}", {k: v for k, v in facility_body("x", "9999").items() if k != "slug"}),
     ("PATCH", "/facilities/{facility}", {"capacity": 1}),
     ("DELETE", "/facilities/{facility}", None),
+    ("PUT", "/facilities/{facility}/geometry", square(24.95, 60.17)),
     ("GET", "/facilities/{facility}/pass-products", None),
     ("POST", "/facilities/{facility}/pass-products", {"slug": "weekly", "name": "W", "amount": 1, "days": 7}),
     ("PATCH", "/facilities/{facility}/pass-products/{product}", {"amount": 1}),

@@ -38,6 +38,14 @@ async def test_a_tenant_admin_logs_in_and_sees_their_operator(client) -> None:
         "role": "tenant_admin",
         "tenant": "helsinki-parking",
         "acting_tenant": "helsinki-parking",
+        "acting_tenant_name": "Helsinki Parking",
+        "branding": {
+            "display_name": "Helsinki Parking",
+            "primary_color": "#1F5FAD",
+            "accent_color": "#F2A900",
+            "logo_text": None,
+        },
+        "preview": False,
     }
 
 
