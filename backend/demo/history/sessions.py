@@ -187,10 +187,13 @@ def add_passes(world: World, lot: Lot) -> None:
     rng, tenant = world.rng, world.tenant
     fee_rule = service_fee_of(tenant)
     buyers = lot.regulars or world.fleet.cars
+    demo = [car for car in world.fleet.cars if car.is_demo]
     for product in lot.products:
         days = (world.now - world.start).days
         for _ in range(rng.randrange(3, 8) if product.days >= 28 else rng.randrange(5, 13)):
             car = rng.choice(buyers)
+            if demo and not world.stats["passes"]:  # the demo driver shows a pass in the app
+                car = demo[0]
             bought = world.start + timedelta(seconds=rng.randrange(days * 86400))
             bought = bought.replace(hour=rng.randrange(7, 22), microsecond=0)
             if bought >= world.now:

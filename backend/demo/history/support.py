@@ -144,9 +144,11 @@ def add_tickets(world: World, invoices: list[dict]) -> None:
         )
         if dispute_of:
             created = dispute_of["issued_at"] + timedelta(hours=rng.uniform(2, 96))
+        elif rng.random() < 0.3:  # the desk's current queue
+            created = now - timedelta(minutes=rng.uniform(5, 72 * 60))
         else:
             created = world.start + timedelta(seconds=rng.randrange(int((now - world.start).total_seconds())))
-        created = _office_hours(world, created)
+        created = created.replace(microsecond=0)
         if created >= now:
             continue
         tickets.append(_ticket(world, car, created, dispute_of))

@@ -5,9 +5,12 @@ from collections import Counter, defaultdict
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
+from fastapi import FastAPI
 from tortoise.transactions import in_transaction
 
+from backend.demo.anpr_images import install_anpr_media
 from backend.demo.build_onboarding import DEMO_PASSWORD
 from backend.demo.history import DEMO_DRIVER_EMAIL, HISTORY_MARKER, load_history
 from backend.models import (
@@ -316,3 +319,15 @@ async def test_unknown_or_no_tenants_make_nothing(history, unknown) -> None:
         await load_history(unknown, passwords=history.app.state.services.passwords, media_base=MEDIA_BASE)
         is None
     )
+
+
+async def test_a_stays_photo_url_is_served_by_the_demos_api(history, tmp_path) -> None:
+    app = FastAPI()
+    install_anpr_media(app, tmp_path)
+    stay = await Stay.filter(source="anpr", exited_at__not_isnull=True, entered_at__not_isnull=True).first()
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url=MEDIA_BASE) as http:
+        for url in (stay.entry_image_url, stay.exit_image_url):
+            answer = await http.get(url.removeprefix(MEDIA_BASE))
+            assert answer.status_code == 200, url
+            assert answer.headers["content-type"] == "image/jpeg"
