@@ -49,12 +49,6 @@ class Rows:
         self.by_model[model].append(row)
         return row
 
-    def count(self, model: type[Model]) -> int:
-        return len(self.by_model.get(model, ()))
-
-    def of(self, model: type[Model]) -> list[dict[str, Any]]:
-        return self.by_model.get(model, [])
-
     async def write(self, order: Iterable[type[Model]]) -> None:
         for model in order:
             await insert_rows(model, self.by_model.get(model, []))

@@ -78,15 +78,12 @@ async def tenant_world(
 async def _staff(tenant: Tenant) -> Staff:
     users = await OperatorUser.filter(tenant_id=tenant.id, is_active=True).order_by("email")
     ops = next((u for u in users if u.role == "operator"), users[0] if users else None)
-    admin = next((u for u in users if u.role == "tenant_admin"), ops)
     keys = await ApiKey.filter(tenant_id=tenant.id, revoked_at=None).order_by("created_at")
     key = next((k for k in keys if not k.facility_ids), keys[0] if keys else None)
     return Staff(
         ops_id=ops.id if ops else None,
         ops_email=ops.email if ops else "system",
         ops_name=(ops.name or ops.email) if ops else "Support",
-        admin_id=admin.id if admin else None,
-        admin_name=(admin.name or admin.email) if admin else "Support",
         api_key_id=key.id if key else None,
     )
 

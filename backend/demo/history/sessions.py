@@ -160,6 +160,7 @@ def _extended(world: World, lot: Lot, car: Car, row: dict) -> None:
         total_amount=row["total_amount"] + parking + fee,
         updated_at=new_end,
     )
+    car.busy_until = new_end  # the car stays: the fleet hands it out again only after this
     world.stats["extensions"] += 1
 
 

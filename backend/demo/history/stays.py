@@ -119,11 +119,11 @@ def add_closed_stay(
     rng = world.rng
     if row := _maybe_exit_only(world, lot, exited_at, car, plate):
         return row
-    misread = _misread(world, lot, car, plate, exited_at)
+    amounts = pricing.amounts(lot.facility, world.tenant, entered_at, exited_at)
+    misread = _misread(world, lot, car, plate, exited_at) if amounts.total_amount else None
     row = _stay_row(world, lot, None if misread else car, plate, entered_at)
     _event(world, row, "entry", entered_at, "opened", misread)
     _event(world, row, "exit", exited_at, "closed", misread)
-    amounts = pricing.amounts(lot.facility, world.tenant, entered_at, exited_at)
     row.update(
         exited_at=exited_at,
         parking_amount=amounts.parking_amount,

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from backend.demo.anpr_images import MEDIA_PATH, VARIANTS
 from backend.demo.history.bulk import Rows
 from backend.demo.history.people import Car, Fleet, make_uuid
 from backend.demo.history.rhythm import LotKind
@@ -20,7 +21,7 @@ DECLINES = (
     ("insufficient_funds", "The card was declined for insufficient funds; use another payment method."),
 )
 FAILURE_SHARE = 0.03
-ANPR_VARIANTS = 12
+ANPR_VARIANTS = VARIANTS
 
 
 @dataclass
@@ -44,8 +45,6 @@ class Staff:
     ops_id: uuid.UUID | None
     ops_email: str
     ops_name: str
-    admin_id: uuid.UUID | None
-    admin_name: str
     api_key_id: uuid.UUID | None  # the handhelds' enforcement key
 
 
@@ -75,7 +74,7 @@ class World:
 
     def image_url(self, plate: str, variant: int) -> str:
         """A camera photo of `plate` (rendered by the demo's API: backend.demo.anpr_images)."""
-        return f"{self.media_base}/media/anpr/{variant % ANPR_VARIANTS:02d}/{quote(plate, safe='')}.jpg"
+        return f"{self.media_base}{MEDIA_PATH}/{variant % ANPR_VARIANTS:02d}/{quote(plate, safe='')}.jpg"
 
     def decline(self) -> tuple[str, str]:
         return DECLINES[0] if self.rng.random() < 0.7 else DECLINES[1]

@@ -3,6 +3,7 @@ and is made once."""
 
 from collections import Counter, defaultdict
 from datetime import timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -136,6 +137,23 @@ async def test_every_paid_stay_is_charged_once_for_exactly_what_it_cost(history)
     assert statuses["paid"] > 0.75 * closed
     assert statuses["unpaid"] > 0
     assert statuses["needs_review"] > 0
+
+
+async def test_no_car_is_in_two_places_at_once(history) -> None:
+    visits = defaultdict(list)
+    for plate, start, end in await Stay.filter(entered_at__not_isnull=True).values_list(
+        "plate_normalized", "entered_at", "exited_at"
+    ):
+        visits[plate].append((start, end or history.now))
+    for plate, start, end, stopped in await ParkingSession.exclude(status="failed").values_list(
+        "plate_normalized", "starts_at", "ends_at", "stopped_at"
+    ):
+        visits[plate].append((start, min(stopped or end, history.now)))
+    assert max(len(v) for v in visits.values()) > 20  # regulars come back
+    for plate, spans in visits.items():
+        spans.sort()
+        for (_, end), (start, _) in pairwise(spans):
+            assert end <= start, plate
 
 
 async def test_stays_have_their_camera_events_with_photos(history) -> None:
