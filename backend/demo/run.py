@@ -3,8 +3,9 @@
 The demo always uses its own SQLite file, `<PARKFLOW_DATA_DIR>/demo.sqlite3` (`var/demo.sqlite3` by
 default), never PARKFLOW_DATABASE_URL: a demo must not write demo operators into a real database.
 It migrates that file, loads `assets/demo/onboarding.json` (idempotent, so a rerun keeps whatever
-was done in the previous demo; `--fresh` starts over), prints the URLs and demo logins, and serves
-every service until Ctrl-C.
+was done in the previous demo; `--fresh` starts over), adds a few weeks of history the first time
+(`backend.demo.history`: the admin view's charts need data; the API serves the camera photos of it,
+`backend.demo.anpr_images`), prints the URLs and demo logins, and serves every service until Ctrl-C.
 
 Services are a list: each is a uvicorn server run in this process's event loop. Adding the
 provider sandbox, the driver app or the admin view is one more `DemoService` in `demo_services`.
@@ -27,8 +28,10 @@ from tortoise import Tortoise
 
 from backend.config import Settings, get_settings
 from backend.db import apply_migrations, tortoise_config
+from backend.demo.anpr_images import install_anpr_media
+from backend.demo.build_onboarding import DEMO_PASSWORD, SANDBOX_ROOT
 from backend.demo.build_onboarding import OUTPUT as DEMO_FILE
-from backend.demo.build_onboarding import SANDBOX_ROOT
+from backend.demo.history import DEMO_DRIVER_EMAIL, load_history
 from backend.kit.services import build_services
 from backend.main import create_app
 from backend.onboarding import LoadReport, OnboardingError, load_onboarding, read_onboarding_file
@@ -75,7 +78,10 @@ def demo_services(settings: Settings, port: int, apps_port: int = APPS_PORT) -> 
     from mobile.web import ADMIN_PATH, DRIVER_PATH, create_web_app
 
     base = f"http://{HOST}:{port}"
-    api = _DemoServer(uvicorn.Config(create_app(settings), host=HOST, port=port, log_level="info"))
+    api_app = create_app(settings)
+    # The camera photos of the demo's history (backend.demo.anpr_images); only the demo serves them.
+    install_anpr_media(api_app, Path(settings.data_dir) / "anpr")
+    api = _DemoServer(uvicorn.Config(api_app, host=HOST, port=port, log_level="info"))
     # The demo onboarding file points its provider connections at this port (SANDBOX_ROOT).
     sandbox = _DemoServer(
         uvicorn.Config(create_sandbox_app(), host=HOST, port=SANDBOX_PORT, log_level="warning")
@@ -160,14 +166,22 @@ def run_demo(port: int, fresh: bool, echo: Echo, apps_port: int = APPS_PORT) -> 
 
 
 async def prepare_database(settings: Settings, data: OnboardingFile, echo: Echo) -> LoadReport:
-    """Migrate the demo database and load the demo file into it."""
+    """Migrate the demo database, load the demo file into it and, once, a few weeks of history."""
     await apply_migrations(settings.database_url)
     await Tortoise.init(config=tortoise_config(settings.database_url))
+    services = build_services(settings)
     try:
-        report = await load_onboarding(data, build_services(settings))
+        report = await load_onboarding(data, services)
+        echo(f"Demo data ({DEMO_FILE.name}): {report.summary()}.")
+        history = await load_history(
+            [tenant.slug for tenant in data.tenants],
+            passwords=services.passwords,
+            media_base=settings.public_base_url,
+        )
     finally:
         await Tortoise.close_connections()
-    echo(f"Demo data ({DEMO_FILE.name}): {report.summary()}.")
+    if history is not None:
+        echo(history.line())
     return report
 
 
@@ -211,6 +225,9 @@ def banner(services: list[DemoService], data: OnboardingFile, report: LoadReport
     lines += ["", "Demo logins (demo values; never reuse them anywhere real)"]
     lines += [
         f"  super admin  {a.email} / {a.password or '(generated, see above)'}" for a in data.super_admins
+    ]
+    lines += [
+        f"  driver       {DEMO_DRIVER_EMAIL} / {DEMO_PASSWORD}  (driver app, with a few weeks of history)"
     ]
     for tenant in data.tenants:
         lines += _tenant_logins(tenant)
