@@ -48,7 +48,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 # The runnable benchmarks (the other bench/ modules are their helpers).
-BENCHES := bench/geo_lookup.py bench/enforcement.py bench/geofence.py bench/dashboard.py
+BENCHES := bench/geo_lookup.py bench/enforcement.py bench/geofence.py bench/dashboard.py bench/admin_sessions.py
 
 bench: $(STAMP)
 	@set -e; for script in $(BENCHES); do \
