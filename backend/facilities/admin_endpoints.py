@@ -49,7 +49,7 @@ async def list_facilities(
         ),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000, description="How many to skip")] = 0,
 ) -> AdminFacilityPage:
     """The operator's facilities by slug, a page at a time (`total` counts all matches)."""
     return await service.list_facilities(ctx, text=q, updated_since=updated_since, limit=limit, offset=offset)

@@ -53,7 +53,7 @@ async def list_invoices(
         bool | None, Query(description="`true`: only issued ones past their due date", examples=[True])
     ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000, description="How many to skip")] = 0,
 ) -> InvoicePage:
     """The operator's invoices, newest (highest number) first, a page at a time (`total` counts all)."""
     return await service.list_invoices(

@@ -202,6 +202,8 @@ async def test_the_list_filters_and_pages(client, world, other) -> None:
     assert ([i["number"] for i in page["items"]], page["total"]) == (["INV-000002"], 3)
     bad = await client.get(INVOICES, params={"status": "lost"}, headers=world.operator)
     assert bad.status_code == 422
+    beyond = await client.get(INVOICES, params={"offset": 2**63}, headers=world.operator)
+    assert (beyond.status_code, beyond.json()["code"]) == (422, "validation_error")
 
     one = await client.get(f"{INVOICES}/{ids[2]}", headers=world.operator)
     assert (one.status_code, one.json()["number"]) == (200, "INV-000003")
