@@ -235,8 +235,9 @@ class App:
         self.see("Where are you parking?")
 
 
-def _open_app(browser, stack: Stack, **context_options) -> tuple:
-    context = browser.new_context(viewport={"width": 420, "height": 900}, **context_options)
+def _new_page(browser, **context_options) -> tuple:
+    context_options.setdefault("viewport", {"width": 420, "height": 900})
+    context = browser.new_context(**context_options)
     page = context.new_page()
     # Offline by construction: anything not on loopback is refused (no CDN, no fonts from the internet).
     page.route(
@@ -247,6 +248,11 @@ def _open_app(browser, stack: Stack, **context_options) -> tuple:
             else route.abort()
         ),
     )
+    return context, page
+
+
+def _open_app(browser, stack: Stack, **context_options) -> tuple:
+    context, page = _new_page(browser, **context_options)
     return context, App(page, stack).open()
 
 
@@ -276,3 +282,31 @@ def app_at(browser, stack: Stack) -> Iterator:
 
 def unique(prefix: str) -> str:
     return f"{prefix}{time.time_ns() % 10**9}"
+
+
+class AdminApp(App):
+    """An operator's browser tab on the admin view (a laptop window)."""
+
+    def sign_in(self, email: str, password: str = "parkflow-demo") -> None:
+        self.fill("Work email", email)
+        self.fill("Password", password)
+        self.tap("Sign in")
+
+    def section(self, name: str | re.Pattern) -> None:
+        """A section of the navigation rail."""
+        self.page.get_by_role("tab", name=name).first.click()
+
+
+@pytest.fixture
+def admin(browser, stack: Stack) -> Iterator:
+    """A new admin view tab on a 1440x900 laptop: `admin()`; several may be open at once."""
+    contexts = []
+
+    def open_admin() -> AdminApp:
+        context, page = _new_page(browser, viewport={"width": 1440, "height": 900}, accept_downloads=True)
+        contexts.append(context)
+        return AdminApp(page, Stack(stack.api, stack.app.replace("/driver", "/admin"), stack.log)).open()
+
+    yield open_admin
+    for context in contexts:
+        context.close()
