@@ -181,35 +181,34 @@ class SupportState:
             self.error = "Write your answer first."
             return False
         number = self.ticket.number
-        ok = await self._change(
+        return await self._change(
             self.api.send("POST", f"/tickets/{number}/messages", AdminTicket, {"body": body.strip()}),
             "Sent. The driver's app shows your answer and the ticket waits for them.",
         )
-        return ok
 
-    async def set_status(self, status: TicketStatus) -> None:
+    async def set_status(self, status: TicketStatus) -> bool:
         if self.ticket is None:
-            return
+            return False
         number = self.ticket.number
-        await self._change(
+        return await self._change(
             self.api.send("PATCH", f"/tickets/{number}", AdminTicket, {"status": status.value}),
             f"Ticket #{number} is now {status.value}.",
         )
 
-    async def assign_to_me(self) -> None:
+    async def assign_to_me(self) -> bool:
         if self.ticket is None:
-            return
+            return False
         number = self.ticket.number
-        await self._change(
+        return await self._change(
             self.api.send("PATCH", f"/tickets/{number}", AdminTicket, {"assign_to_me": True}),
             f"Ticket #{number} is assigned to you.",
         )
 
-    async def unassign(self) -> None:
+    async def unassign(self) -> bool:
         if self.ticket is None:
-            return
+            return False
         number = self.ticket.number
-        await self._change(
+        return await self._change(
             self.api.send("PATCH", f"/tickets/{number}", AdminTicket, {"assignee_email": None}),
             f"Ticket #{number} is unassigned.",
         )
