@@ -90,7 +90,8 @@ async def test_tickets_are_numbered_and_filtered_by_status_search_and_assignee(
 
     await state.open(2)
     await state.assign_to_me()
-    assert state.ticket is not None and state.ticket.assignee == "operator@alpha.example.test"
+    assert state.ticket is not None
+    assert state.ticket.assignee == "operator@alpha.example.test"
     assert state.notice == "Ticket #2 is assigned to you."
     await state.filter_assignee("mine")
     assert [r.number for r in state.rows] == [2]
@@ -135,7 +136,8 @@ async def test_the_chat_goes_both_ways(client, alpha, alpha_operator) -> None:
     assert state.ticket.status is TicketStatus.closed
     assert state.notice == "Ticket #1 is now closed."
     assert not await state.set_status(TicketStatus.pending)
-    assert state.error is not None and "message" in state.error  # reopened only by a message
+    assert state.error is not None
+    assert "message" in state.error
 
 
 async def test_sla_figures_count_first_answers_against_the_target(client, alpha, alpha_operator) -> None:
@@ -212,11 +214,13 @@ async def test_a_dispute_shows_the_check_log_and_upholding_voids_the_invoice(
     assert [r.number for r in state.rows] == [dispute.number]
     await state.open(dispute.number)
     ticket = state.ticket
-    assert ticket is not None and ticket.evidence is not None
+    assert ticket is not None
+    assert ticket.evidence is not None
     assert [(c.plate, c.facility, c.key_name) for c in ticket.evidence.checks] == [
         ("ABC-123", "alpha-p1", "handheld 7")
     ]
-    assert ticket.evidence.stay is not None and ticket.evidence.stay.invoice is not None
+    assert ticket.evidence.stay is not None
+    assert ticket.evidence.stay.invoice is not None
     assert upholding_effect(ticket) == (
         "Invoice INV-000007 (12.00 EUR) is voided: the driver owes nothing for this stay."
     )
@@ -230,13 +234,15 @@ async def test_a_dispute_shows_the_check_log_and_upholding_voids_the_invoice(
         "Ticket #1 resolved: dispute upheld. Invoice INV-000007 is void. "
         "Nothing was paid, so there is nothing to refund."
     )
-    assert state.ticket is not None and state.ticket.status is TicketStatus.resolved
+    assert state.ticket is not None
+    assert state.ticket.status is TicketStatus.resolved
     assert (await Invoice.get(number=7, tenant_id=alpha.tenant.id)).status == "void"
     seen = await (await phone(client, aino)).ticket(dispute.id)
     assert (seen.status, seen.outcome) == (TicketStatus.resolved, DisputeOutcome.upheld)
 
     await state.resolve("Again", DisputeOutcome.rejected)
-    assert state.error is not None and "already resolved" in state.error
+    assert state.error is not None
+    assert "already resolved" in state.error
 
 
 async def test_upholding_a_paid_session_dispute_names_the_refund(client, alpha, alpha_operator) -> None:
@@ -253,9 +259,11 @@ async def test_upholding_a_paid_session_dispute_names_the_refund(client, alpha, 
 
     await state.resolve("The zone was closed; refunding.", DisputeOutcome.upheld)
 
-    assert state.resolution is not None and state.resolution.refund_due is not None
+    assert state.resolution is not None
+    assert state.resolution.refund_due is not None
     assert state.resolution.refund_due.amount == 615
-    assert state.notice is not None and "Next: The driver paid 6.15 EUR" in state.notice
+    assert state.notice is not None
+    assert "Next: The driver paid 6.15 EUR" in state.notice
 
 
 async def test_the_csv_export_has_the_filtered_tickets(client, alpha, alpha_operator) -> None:
@@ -269,7 +277,8 @@ async def test_the_csv_export_has_the_filtered_tickets(client, alpha, alpha_oper
     lines = data.decode().splitlines()
     assert lines[0].startswith("number,created_at,kind,status")
     assert len(lines) == 2
-    assert lines[1].startswith("2,") and "Receipt missing" in lines[1]
+    assert lines[1].startswith("2,")
+    assert "Receipt missing" in lines[1]
 
 
 async def test_enforcement_and_previews_cannot_work_tickets_and_operators_are_isolated(
@@ -295,8 +304,10 @@ async def test_enforcement_and_previews_cannot_work_tickets_and_operators_are_is
     assert not await preview.reply("From the preview")
     assert preview.error is not None
     await preview.assign_to_me()
-    assert preview.ticket is not None and preview.ticket.assignee is None
+    assert preview.ticket is not None
+    assert preview.ticket.assignee is None
 
     state = await desk(alpha_operator)
     await state.open(1)
-    assert state.ticket is not None and len(state.ticket.messages) == 1  # nothing was sent
+    assert state.ticket is not None
+    assert len(state.ticket.messages) == 1

@@ -39,7 +39,8 @@ async def test_a_dispute_from_a_session_is_numbered_and_opens_as_a_chat(parked) 
     assert made.license_plate == "ABC-123"
     assert support.current == made
     assert support.draft is None
-    assert support.notice is not None and "#1" in support.notice
+    assert support.notice is not None
+    assert "#1" in support.notice
     assert [t.number for t in support.tickets] == [1]
     assert [(m.author, m.body) for m in made.messages] == [
         (MessageAuthor.driver, "I stopped after ten minutes but was charged the hour.")
@@ -67,7 +68,8 @@ async def test_an_empty_message_or_no_draft_is_refused_before_calling(parked) ->
     support = SupportState(api)
 
     assert await support.send("Help") is None
-    assert support.error is not None and "Get help" in support.error
+    assert support.error is not None
+    assert "Get help" in support.error
 
     support.prepare(TicketKind.dispute, "Kamppi P1", session_id=session.id)
     assert await support.send("   ") is None
@@ -84,7 +86,8 @@ async def test_a_second_open_dispute_of_the_same_session_is_refused_with_its_num
 
     assert await support.send("Still wrong") is None
 
-    assert support.error is not None and "#1" in support.error
+    assert support.error is not None
+    assert "#1" in support.error
     assert support.draft is not None  # what they typed is about the same parking: they can go to #1
     assert len(support.tickets) == 1
 
@@ -95,7 +98,8 @@ async def test_someone_elses_session_is_not_found(parked) -> None:
     support.prepare(TicketKind.dispute, "Forum", session_id="not-mine")
 
     assert await support.send("Wrong") is None
-    assert support.error is not None and "no parking session" in support.error
+    assert support.error is not None
+    assert "no parking session" in support.error
 
 
 async def test_the_chat_goes_both_ways_and_the_inbox_brings_the_answer(parked) -> None:
@@ -116,7 +120,8 @@ async def test_the_chat_goes_both_ways_and_the_inbox_brings_the_answer(parked) -
     assert status_text(support.tickets[0]) == "The operator answered"
     assert support.answered == 1
     assert [m.author for m in support.current.messages] == [MessageAuthor.driver, MessageAuthor.operator]
-    assert inbox.latest is not None and "replied" in inbox.latest.title
+    assert inbox.latest is not None
+    assert "replied" in inbox.latest.title
 
     assert await support.reply("Thanks!")
     assert support.current.status is TicketStatus.open  # back with the operator
@@ -134,7 +139,8 @@ async def test_a_resolved_dispute_says_who_was_right_and_writing_reopens_it(park
 
     await support.refresh()
 
-    assert support.current is not None and support.current.status is TicketStatus.resolved
+    assert support.current is not None
+    assert support.current.status is TicketStatus.resolved
     assert status_text(support.tickets[0]) == "Resolved · you were right"
     assert support.current.resolution == "We refunded the second charge."
 
@@ -153,8 +159,10 @@ async def test_a_closed_ticket_refuses_a_message_and_says_to_open_a_new_one(park
 
     assert not await support.reply("Anyone?")
 
-    assert support.error is not None and "open a new ticket" in support.error
-    assert support.current is not None and support.current.status is TicketStatus.closed
+    assert support.error is not None
+    assert "open a new ticket" in support.error
+    assert support.current is not None
+    assert support.current.status is TicketStatus.closed
 
 
 async def test_another_drivers_ticket_is_not_found(parked) -> None:
@@ -172,7 +180,8 @@ async def test_another_drivers_ticket_is_not_found(parked) -> None:
 
     assert other.tickets == []
     assert other.current is None
-    assert other.error is not None and "no ticket" in other.error
+    assert other.error is not None
+    assert "no ticket" in other.error
 
 
 async def test_no_connection_keeps_the_draft_and_says_so(parked) -> None:
@@ -183,6 +192,7 @@ async def test_no_connection_keeps_the_draft_and_says_so(parked) -> None:
 
     assert await support.send("Hello") is None
 
-    assert support.error is not None and "connection" in support.error
+    assert support.error is not None
+    assert "connection" in support.error
     assert support.draft is not None
     assert not support.busy
