@@ -29,6 +29,11 @@ def _when(at: datetime, timezone: str | None) -> str:
     return (at.astimezone(ZoneInfo(timezone)) if timezone else at).strftime("%d %b %H:%M")
 
 
+def _wide(field: ft.Control) -> ft.Control:
+    """A text field as wide as the screen (a Column leaves it at its default width)."""
+    return ft.Row([field])
+
+
 def _status_chip(ticket: DriverTicketSummary) -> ft.Control:
     background, foreground = _STATUS_COLORS[ticket.status]
     return ft.Container(
@@ -193,13 +198,16 @@ def TicketChat() -> ft.View:
         if ticket.status is TicketStatus.resolved:
             body.append(empty("Resolved. Writing again reopens the ticket."))
         body += [
-            ft.TextField(
-                key=f"reply-{version}",
-                label="Your message",
-                multiline=True,
-                min_lines=2,
-                max_lines=5,
-                on_change=keep,
+            _wide(
+                ft.TextField(
+                    key=f"reply-{version}",
+                    label="Your message",
+                    multiline=True,
+                    min_lines=2,
+                    max_lines=5,
+                    on_change=keep,
+                    expand=True,
+                )
             ),
             ft.FilledButton("Send message", icon=ft.Icons.SEND, on_click=send, disabled=support.busy),
         ]
@@ -235,9 +243,6 @@ def NewTicket() -> ft.View:
         )
     dispute = draft.kind is TicketKind.dispute
     body: list[ft.Control] = [
-        ft.Text(
-            "Dispute a charge" if dispute else "Ask the operator", theme_style=ft.TextThemeStyle.TITLE_LARGE
-        ),
         ft.Text(f"About: {draft.label}"),
         ft.Text(
             "Say why the charge is wrong (for example: you had a pass, or you left earlier). The operator "
@@ -247,13 +252,16 @@ def NewTicket() -> ft.View:
             color=ft.Colors.ON_SURFACE_VARIANT,
         ),
         error_text(support.error),
-        ft.TextField(label="Subject", value=draft.subject, on_change=keep(subject)),
-        ft.TextField(
-            label="Why is the charge wrong?" if dispute else "Your question",
-            multiline=True,
-            min_lines=3,
-            max_lines=8,
-            on_change=keep(message),
+        _wide(ft.TextField(label="Subject", value=draft.subject, on_change=keep(subject), expand=True)),
+        _wide(
+            ft.TextField(
+                label="Why is the charge wrong?" if dispute else "Your question",
+                multiline=True,
+                min_lines=3,
+                max_lines=8,
+                on_change=keep(message),
+                expand=True,
+            )
         ),
         ft.FilledButton(
             "Send dispute" if dispute else "Send question",
