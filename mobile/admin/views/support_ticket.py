@@ -185,22 +185,28 @@ def _evidence(evidence: Evidence, tz: str | None) -> list[ft.Control]:
         )
     ]
     if evidence.checks:
-        controls.append(
-            table(
-                ["Asked about", "Checked", "Result", "Fine?", "Device"],
+        controls += [
+            ft.Row(
                 [
-                    [
-                        _short(c.at, tz),
-                        _short(c.checked_at, tz),
-                        CHECK_TEXT.get(c.status, c.status.replace("_", " ")),
-                        chip("fine", "error") if c.should_fine else chip("no fine", "success"),
-                        c.key_name or "—",
-                    ]
-                    for c in evidence.checks
-                ],
-                column_spacing=14,
+                    ft.Text(_short(c.at, tz), width=96, weight=ft.FontWeight.W_500),
+                    ft.Container(
+                        chip(
+                            CHECK_TEXT.get(c.status, c.status.replace("_", " "))
+                            + (" · fine" if c.should_fine else " · no fine"),
+                            "error" if c.should_fine else "success",
+                        ),
+                        width=170,
+                    ),
+                    ft.Text(
+                        f"by {c.key_name or 'a handheld'} at {_short(c.checked_at, tz)}",
+                        size=12,
+                        color=ft.Colors.ON_SURFACE_VARIANT,
+                        expand=True,
+                    ),
+                ]
             )
-        )
+            for c in evidence.checks
+        ]
     else:
         controls.append(ft.Text("No enforcement officer checked this plate then.", italic=True))
     stay = evidence.stay
@@ -414,8 +420,8 @@ def TicketDetail(state: SupportState, session: AdminSession, tz: str | None) -> 
             info_text(state.notice),
             ft.Row(
                 [
-                    ft.Column([Chat(state, ticket, tz, editable)], expand=3),
-                    ft.Column(side, expand=2, spacing=12),
+                    ft.Column([Chat(state, ticket, tz, editable)], expand=1),
+                    ft.Column(side, expand=1, spacing=12),
                 ],
                 vertical_alignment=ft.CrossAxisAlignment.START,
                 spacing=14,

@@ -69,7 +69,7 @@ def TicketRow(ticket: DriverTicketSummary) -> ft.Control:
     about = " · ".join(
         part for part in (ticket.facility.name if ticket.facility else None, ticket.license_plate) if part
     )
-    return ft.Card(
+    card = ft.Card(
         ft.Container(
             ft.Column(
                 [
@@ -89,8 +89,10 @@ def TicketRow(ticket: DriverTicketSummary) -> ft.Control:
             padding=14,
             on_click=act(go, f"/help/{ticket.id}"),
             ink=True,
-        )
+        ),
+        expand=True,
     )
+    return _wide(card)
 
 
 @ft.component
