@@ -7,8 +7,10 @@ import flet as ft
 from mobile.admin.context import AdminContext, AdminStates, use_admin
 from mobile.admin.state.session import AdminSession, Section
 from mobile.admin.views.credentials import Credentials
+from mobile.admin.views.customers import Customers
 from mobile.admin.views.login import Login
 from mobile.admin.views.shell import Shell
+from mobile.admin.views.support import Support
 from mobile.admin.views.tenants import TenantPicker
 from mobile.config import AppConfig
 from mobile.services.admin_api import HttpAdminApi
@@ -35,6 +37,8 @@ def Home() -> ft.Control:
 
 SCREENS: dict[Section, Callable[[], ft.Control]] = {
     Section.credentials: Credentials,
+    Section.support: Support,
+    Section.customers: Customers,
 }
 
 

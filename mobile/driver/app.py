@@ -19,6 +19,7 @@ from mobile.driver.state.geofence import GeofenceState, GeofenceTuning
 from mobile.driver.state.inbox import InboxState
 from mobile.driver.state.parking import ParkingState
 from mobile.driver.state.passes import PassesState
+from mobile.driver.state.support import SupportState
 from mobile.driver.views.account import History, Settings
 from mobile.driver.views.checkout import Checkout
 from mobile.driver.views.garage import Garage
@@ -26,6 +27,7 @@ from mobile.driver.views.home import Home
 from mobile.driver.views.passes import BuyPass, Passes
 from mobile.driver.views.scan import Scan, SignLink
 from mobile.driver.views.session import SessionScreen
+from mobile.driver.views.support import Help, NewTicket, TicketChat
 from mobile.driver.views.welcome import Welcome
 from mobile.services.driver_api import DriverApi, HttpDriverApi
 from mobile.services.events import EventSource, HttpEventSource
@@ -95,6 +97,7 @@ def http_services(config: AppConfig) -> DriverServices:
 def build_states(services: DriverServices) -> DriverStates:
     api = services.api
     parking = ParkingState(api)
+    support = SupportState(api)
     return DriverStates(
         api=api,
         auth=AuthState(api),
@@ -102,10 +105,11 @@ def build_states(services: DriverServices) -> DriverStates:
         finder=FinderState(api, services.locator, services.decode_image, app_url=services.app_url),
         checkout=CheckoutState(api),
         parking=parking,
-        inbox=InboxState(services.events, on_change=parking.refresh),
+        inbox=InboxState(services.events, on_change=parking.refresh, on_ticket=support.refresh),
         passes=PassesState(api),
         account=AccountState(api),
         geofence=GeofenceState(api, services.locator, services.geofence),
+        support=support,
     )
 
 
@@ -120,6 +124,9 @@ ROUTES = [
     ft.Route(path="history", component=History),
     ft.Route(path="settings", component=Settings),
     ft.Route(path="pass/:slug/:product", component=BuyPass),
+    ft.Route(path="help", component=Help),
+    ft.Route(path="help/new", component=NewTicket),
+    ft.Route(path="help/:ticket_id", component=TicketChat),
 ]
 
 

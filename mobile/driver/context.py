@@ -16,6 +16,7 @@ from mobile.driver.state.geofence import GeofenceState
 from mobile.driver.state.inbox import InboxState
 from mobile.driver.state.parking import ParkingState
 from mobile.driver.state.passes import PassesState
+from mobile.driver.state.support import SupportState
 from mobile.services.driver_api import DriverApi
 
 
@@ -33,6 +34,7 @@ class DriverStates:
     passes: PassesState
     account: AccountState
     geofence: GeofenceState
+    support: SupportState
 
 
 StatesContext = ft.create_context(None)
@@ -55,6 +57,7 @@ def use_states() -> DriverStates:
         states.passes,
         states.account,
         states.geofence,
+        states.support,
     ):
         ft.use_state(observable)
     return states

@@ -14,6 +14,7 @@ from shared.schemas.qr import QrResolution
 from shared.schemas.receipts import ReceiptPage
 from shared.schemas.sessions import QuoteOut, SessionOut
 from shared.schemas.stays import ParkingItem, ParkingList
+from shared.schemas.support import DriverTicket, DriverTicketList, TicketKind
 
 V1 = "/api/v1"
 
@@ -74,6 +75,20 @@ class DriverApi(Protocol):
     async def buy_pass(
         self, facility: str, product: str, license_plate: str, payment_method_id: str, idempotency_key: str
     ) -> PassOut: ...
+
+    async def tickets(self) -> DriverTicketList: ...
+    async def ticket(self, ticket_id: str) -> DriverTicket: ...
+    async def open_ticket(
+        self,
+        subject: str,
+        body: str,
+        kind: TicketKind = TicketKind.question,
+        *,
+        stay_id: str | None = None,
+        session_id: str | None = None,
+        facility: str | None = None,
+    ) -> DriverTicket: ...
+    async def reply_ticket(self, ticket_id: str, body: str) -> DriverTicket: ...
 
 
 class HttpDriverApi:
@@ -221,3 +236,29 @@ class HttpDriverApi:
     async def geofence_event(self, **event: Any) -> dict:
         body = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in event.items()}
         return await self._json("POST", "/geofence/events", json=body)
+
+    async def tickets(self) -> DriverTicketList:
+        return DriverTicketList.model_validate(await self._json("GET", "/me/tickets"))
+
+    async def ticket(self, ticket_id: str) -> DriverTicket:
+        return DriverTicket.model_validate(await self._json("GET", f"/me/tickets/{ticket_id}"))
+
+    async def open_ticket(
+        self,
+        subject: str,
+        body: str,
+        kind: TicketKind = TicketKind.question,
+        *,
+        stay_id: str | None = None,
+        session_id: str | None = None,
+        facility: str | None = None,
+    ) -> DriverTicket:
+        about = {"stay_id": stay_id, "session_id": session_id, "facility": facility}
+        payload = {"subject": subject, "body": body, "kind": kind.value} | {
+            k: v for k, v in about.items() if v
+        }
+        return DriverTicket.model_validate(await self._json("POST", "/me/tickets", json=payload))
+
+    async def reply_ticket(self, ticket_id: str, body: str) -> DriverTicket:
+        path = f"/me/tickets/{ticket_id}/messages"
+        return DriverTicket.model_validate(await self._json("POST", path, json={"body": body}))

@@ -28,11 +28,13 @@ from shared.schemas.qr import QrResolution
 from shared.schemas.receipts import ReceiptOut
 from shared.schemas.sessions import QuoteOut, SessionOut
 from shared.schemas.stays import ParkingItem
+from shared.schemas.support import DriverTicket
 from shared.schemas.tariff import ServiceFee
 from tests.mobile.catalogue import APP_URL, SIGN_KEY, SIGN_KEY_ID, facilities, lot_near_kamppi, summary
 from tests.mobile.fake_account import FakeAccount
 from tests.mobile.fake_garage import FakeGarage
 from tests.mobile.fake_parking import FakeParking
+from tests.mobile.fake_support import FakeSupport
 
 NOW = datetime(2026, 3, 30, 12, 0, tzinfo=UTC)
 QUOTE_TTL = timedelta(minutes=5)
@@ -65,10 +67,10 @@ class Charge:
     key: str
 
 
-class FakeDriverApi(FakeGarage, FakeParking, FakeAccount):
+class FakeDriverApi(FakeGarage, FakeParking, FakeAccount, FakeSupport):
     """`DriverApi` in memory for one phone; `now` is the backend's clock (move it with `advance`).
     Vehicles and cards are in `FakeGarage`, sessions, stays and passes in `FakeParking`, settings,
-    receipts, export and erasure in `FakeAccount`."""
+    receipts, export and erasure in `FakeAccount`, support tickets in `FakeSupport`."""
 
     def __init__(self) -> None:
         self.now = NOW
@@ -86,6 +88,9 @@ class FakeDriverApi(FakeGarage, FakeParking, FakeAccount):
         self.receipt_list: list[ReceiptOut] = []
         self.settings: dict[str, dict[str, Any]] = {}
         self.charges: list[Charge] = []
+        self.ticket_list: dict[str, DriverTicket] = {}
+        self.ticket_owner: dict[str, str] = {}
+        self.ticket_numbers: defaultdict[str, int] = defaultdict(int)
         self.refunds: list[tuple[str, int]] = []
         self.calls: Counter[str] = Counter()
         self.keys: dict[str, list[str]] = defaultdict(list)

@@ -25,6 +25,7 @@ REFRESHING = {
     "session_stopped",
     "session_expired",
 }
+TICKET_EVENTS = {"ticket_reply", "ticket_resolved"}
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ class InboxState:
 
     source: EventSource
     on_change: Callable[[], Awaitable[None]] | None = None
+    on_ticket: Callable[[], Awaitable[None]] | None = None
     notices: list[Notice] = field(default_factory=list)
     latest: Notice | None = None
     unread: int = 0
@@ -172,8 +174,14 @@ class InboxState:
         async for event in self.source.stream():
             self.receive(event)
             if event.kind in REFRESHING and self.on_change is not None:
-                try:
-                    await self.on_change()
-                except Exception:  # a refresh failing must not end the stream
-                    log.exception("refresh after %s failed", event.kind)
+                await self._refresh(self.on_change, event.kind)
+            if event.kind in TICKET_EVENTS and self.on_ticket is not None:
+                await self._refresh(self.on_ticket, event.kind)
             await asyncio.sleep(0)
+
+    @staticmethod
+    async def _refresh(refresh: Callable[[], Awaitable[None]], kind: str) -> None:
+        try:
+            await refresh()
+        except Exception:  # a refresh failing must not end the stream
+            log.exception("refresh after %s failed", kind)

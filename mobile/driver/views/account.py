@@ -5,6 +5,7 @@ import flet as ft
 from mobile.components.common import empty, error_text, info_text, loading, page_view, section
 from mobile.driver.context import act, go, use_states
 from mobile.driver.state.account import REMINDER_CHOICES
+from mobile.driver.views.support import help_buttons
 from shared.money import format_amount
 from shared.schemas.receipts import ReceiptOut
 
@@ -17,6 +18,7 @@ def _when(receipt: ReceiptOut) -> str:
 
 @ft.component
 def ReceiptCard(receipt: ReceiptOut) -> ft.Control:
+    support = use_states().support
     place = receipt.facility.name if receipt.facility else receipt.operator
     lines: list[ft.Control] = [
         ft.Row(
@@ -45,6 +47,9 @@ def ReceiptCard(receipt: ReceiptOut) -> ft.Control:
         lines.append(ft.Text(f"Refunded {format_amount(receipt.refunded_amount, receipt.currency)}"))
     if receipt.card:
         lines.append(ft.Text(f"{receipt.card.brand} •••• {receipt.card.last4}", size=12))
+    if (receipt.stay_id or receipt.session_id) and receipt.total_amount > 0:
+        label = f"{place}, {receipt.license_plate or receipt.number}, {_when(receipt)}"
+        lines.append(help_buttons(support, label, stay_id=receipt.stay_id, session_id=receipt.session_id))
     return ft.Card(ft.Container(ft.Column(lines, tight=True, spacing=4), padding=14))
 
 

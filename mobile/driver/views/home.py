@@ -262,6 +262,10 @@ def Home(route: str = "/") -> ft.View:
             ft.TextButton("Vehicles and cards", on_click=act(go, "/garage")),
             ft.TextButton("Passes", on_click=act(go, "/passes")),
             ft.TextButton("History", on_click=act(go, "/history")),
+            ft.TextButton(
+                f"Help ({states.support.answered} answered)" if states.support.answered else "Help",
+                on_click=act(go, "/help"),
+            ),
             ft.TextButton("Settings", on_click=act(go, "/settings")),
         ],
         wrap=True,

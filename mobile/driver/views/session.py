@@ -7,6 +7,7 @@ from mobile.driver.context import act, use_states
 from mobile.driver.state.checkout import duration_label
 from mobile.driver.state.parking import EXTEND_CHOICES, local_time
 from mobile.driver.views.countdown import Countdown
+from mobile.driver.views.support import help_buttons
 
 ACTIVE = {"active", "pending"}  # pending: the provider has not confirmed yet
 
@@ -95,4 +96,6 @@ def SessionScreen() -> ft.View:
     ]
     if session.refunded_amount:
         body.append(price_line("Refunded", session.refunded_amount, session.currency))
+    label = f"{session.facility_name}, {session.license_plate}, {local_time(session.starts_at, tz)}"
+    body += [ft.Divider(), help_buttons(states.support, label, session_id=session.id)]
     return page_view(route, "Parking", body)
