@@ -7,7 +7,9 @@ import flet as ft
 from mobile.admin.context import AdminContext, AdminStates, use_admin
 from mobile.admin.state.session import AdminSession, Section
 from mobile.admin.views.credentials import Credentials
+from mobile.admin.views.invoices import Invoices
 from mobile.admin.views.login import Login
+from mobile.admin.views.sessions import Sessions
 from mobile.admin.views.shell import Shell
 from mobile.admin.views.tenants import TenantPicker
 from mobile.config import AppConfig
@@ -35,6 +37,8 @@ def Home() -> ft.Control:
 
 SCREENS: dict[Section, Callable[[], ft.Control]] = {
     Section.credentials: Credentials,
+    Section.sessions: Sessions,
+    Section.invoices: Invoices,
 }
 
 
