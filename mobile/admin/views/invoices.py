@@ -17,13 +17,23 @@ def _status(invoice: InvoiceOut) -> ft.Control:
 
 
 def _customer(invoice: InvoiceOut) -> ft.Control:
-    return ft.Column(
-        [
-            ft.Text(invoice.bill_to or "—"),
-            ft.Text(invoice.plate, size=12, color=ft.Colors.ON_SURFACE_VARIANT),
-        ],
-        spacing=0,
-        tight=True,
+    return ft.Container(
+        ft.Column(
+            [
+                ft.Text(
+                    invoice.bill_to or "—",
+                    max_lines=1,
+                    overflow=ft.TextOverflow.ELLIPSIS,
+                    tooltip=invoice.bill_to or None,
+                ),
+                ft.Text(
+                    f"{invoice.plate} · {invoice.facility.name}", size=12, color=ft.Colors.ON_SURFACE_VARIANT
+                ),
+            ],
+            spacing=0,
+            tight=True,
+        ),
+        width=250,
     )
 
 
@@ -133,7 +143,6 @@ def Invoices() -> ft.Control:
         [
             ft.Text(i.number, weight=ft.FontWeight.BOLD),
             _customer(i),
-            i.facility.name,
             local_time(i.issued_at, i.facility.timezone)[:10],
             due(i),
             money(i.amount, i.currency),
@@ -146,8 +155,8 @@ def Invoices() -> ft.Control:
     if state.loaded and not state.items:
         body = [ft.Container(ft.Text(state.empty_message, italic=True), padding=20)]
     else:
-        headers = ["Number", "Bill to / plate", "Facility", "Issued", "Due", "Amount", "Status", ""]
-        body = [ft.Row([table(headers, rows, column_spacing=24)], scroll=ft.ScrollMode.AUTO)]
+        headers = ["Number", "Bill to / plate and facility", "Issued", "Due", "Amount", "Status", ""]
+        body = [ft.Row([table(headers, rows, column_spacing=16)], scroll=ft.ScrollMode.AUTO)]
     chosen = acting
     if chosen is not None and not any(i.id == chosen[0].id for i in state.items):
         chosen = None
