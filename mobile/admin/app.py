@@ -8,7 +8,9 @@ from mobile.admin.context import AdminContext, AdminStates, use_admin
 from mobile.admin.state.session import AdminSession, Section
 from mobile.admin.views.credentials import Credentials
 from mobile.admin.views.customers import Customers
+from mobile.admin.views.invoices import Invoices
 from mobile.admin.views.login import Login
+from mobile.admin.views.sessions import Sessions
 from mobile.admin.views.shell import Shell
 from mobile.admin.views.support import Support
 from mobile.admin.views.tenants import TenantPicker
@@ -39,6 +41,8 @@ SCREENS: dict[Section, Callable[[], ft.Control]] = {
     Section.credentials: Credentials,
     Section.support: Support,
     Section.customers: Customers,
+    Section.sessions: Sessions,
+    Section.invoices: Invoices,
 }
 
 
