@@ -7,7 +7,10 @@ import flet as ft
 from mobile.admin.context import AdminContext, AdminStates, use_admin
 from mobile.admin.state.session import AdminSession, Section
 from mobile.admin.views.credentials import Credentials
+from mobile.admin.views.dashboard import Dashboard
 from mobile.admin.views.login import Login
+from mobile.admin.views.passes import Passes
+from mobile.admin.views.plate_check import PlateCheck
 from mobile.admin.views.shell import Shell
 from mobile.admin.views.tenants import TenantPicker
 from mobile.config import AppConfig
@@ -35,6 +38,9 @@ def Home() -> ft.Control:
 
 SCREENS: dict[Section, Callable[[], ft.Control]] = {
     Section.credentials: Credentials,
+    Section.dashboard: Dashboard,
+    Section.passes: Passes,
+    Section.plate_check: PlateCheck,
 }
 
 
