@@ -40,6 +40,14 @@ class DashboardState:
 
     def __post_init__(self) -> None:
         self._live: asyncio.Task | None = None
+        self._operator: str | None = None
+
+    def show_operator(self, acting: str | None) -> None:
+        """A super admin switched operator: nothing of the last one's figures or filter may stay."""
+        if acting != self._operator:
+            self._operator = acting
+            self.dashboard, self.activity, self.facility, self.facilities = None, [], None, []
+            self.updated_at, self.error = None, None
 
     @property
     def revenue(self) -> Revenue | None:

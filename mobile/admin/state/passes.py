@@ -20,6 +20,14 @@ class PassesState:
     loading: bool = False
     error: str | None = None
 
+    def __post_init__(self) -> None:
+        self._operator: str | None = None
+
+    def show_operator(self, acting: str | None) -> None:
+        """A super admin switched operator: the last one's report goes before the new one loads."""
+        if acting != self._operator:
+            self._operator, self.report, self.error = acting, None, None
+
     @property
     def by_facility(self) -> list[FacilityPassSales]:
         """Best sellers first (by revenue, then passes sold), then by name."""

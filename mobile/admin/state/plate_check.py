@@ -54,6 +54,16 @@ class PlateCheckState:
     loaded: bool = False
     error: str | None = None
 
+    def __post_init__(self) -> None:
+        self._operator: str | None = None
+
+    def show_operator(self, acting: str | None) -> None:
+        """A super admin switched operator: the last one's facilities and checks go."""
+        if acting != self._operator:
+            self._operator = acting
+            self.facilities, self.facility, self.last, self.recent = [], None, None, []
+            self.loaded, self.error = False, None
+
     @property
     def chosen(self) -> AdminFacilitySummary | None:
         return next((f for f in self.facilities if f.slug == self.facility), None)

@@ -28,6 +28,7 @@ def Dashboard() -> ft.Control:
     state: DashboardState = use_screen("dashboard", DashboardState)
 
     def start() -> None:
+        state.show_operator(session.acting)
         state.start_live()
 
     def stop() -> None:

@@ -18,6 +18,7 @@ def Passes() -> ft.Control:
     state: PassesState = use_screen("passes", PassesState)
 
     async def load() -> None:
+        state.show_operator(session.acting)
         await state.load()
 
     ft.use_effect(load, [session.acting])

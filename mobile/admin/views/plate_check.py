@@ -33,6 +33,7 @@ def PlateCheck() -> ft.Control:
     plate, set_plate = ft.use_state("")
 
     async def load() -> None:
+        state.show_operator(session.acting)
         await state.load()
 
     ft.use_effect(load, [session.acting])

@@ -173,3 +173,19 @@ async def _until(condition, seconds: float = 5.0) -> None:
             return
         await asyncio.sleep(0.02)
     raise AssertionError("the state never got there")
+
+
+async def test_switching_operator_drops_the_last_figures_and_filter(platform_admin, alpha, bravo) -> None:
+    await seed(alpha, bravo)
+    await platform_admin.switch("alpha")
+    state = DashboardState(platform_admin.api)
+    state.show_operator("alpha")
+    await state.choose_facility("alpha-p2")
+
+    await platform_admin.switch("bravo")
+    state.show_operator("bravo")
+    assert (state.dashboard, state.facility, state.facilities, state.activity) == (None, None, [], [])
+    await state.load()
+
+    assert state.error is None
+    assert [o.facility for o in state.occupancy] == ["bravo-p1"]

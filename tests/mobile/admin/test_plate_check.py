@@ -83,3 +83,19 @@ async def test_a_preview_may_check_a_plate(platform_admin, alpha, bravo) -> None
     assert state.error is None
     assert state.last.verdict == "Valid pass"
     assert [x.slug for x in state.facilities] == ["bravo-p1"]
+
+
+async def test_another_operators_checks_are_not_shown_after_a_switch(platform_admin, alpha, bravo) -> None:
+    await seed(alpha, bravo)
+    await platform_admin.switch("alpha")
+    state = PlateCheckState(platform_admin.api)
+    state.show_operator("alpha")
+    await state.load()
+    assert await state.check("PASS-1")
+
+    await platform_admin.switch("bravo")
+    state.show_operator("bravo")
+    await state.load()
+
+    assert (state.last, state.recent) == (None, [])
+    assert [x.slug for x in state.facilities] == ["bravo-p1"]
