@@ -220,8 +220,10 @@ def _middle(state: DashboardState) -> ft.Control:
             ),
             ft.Text(
                 f"Oldest open ticket waits {_age(support.oldest_open_age_minutes)}."
+                + (" Tickets belong to no facility: these are all of them." if state.facility else "")
                 if support.oldest_open_age_minutes is not None
-                else "No ticket is waiting for you.",
+                else "No ticket is waiting for you."
+                + (" Tickets belong to no facility: these are all of them." if state.facility else ""),
                 size=12,
                 color=ft.Colors.ON_SURFACE_VARIANT,
             ),
