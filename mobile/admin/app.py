@@ -8,8 +8,11 @@ from mobile.admin.context import AdminContext, AdminStates, use_admin
 from mobile.admin.state.session import AdminSession, Section
 from mobile.admin.views.credentials import Credentials
 from mobile.admin.views.customers import Customers
+from mobile.admin.views.dashboard import Dashboard
 from mobile.admin.views.invoices import Invoices
 from mobile.admin.views.login import Login
+from mobile.admin.views.passes import Passes
+from mobile.admin.views.plate_check import PlateCheck
 from mobile.admin.views.sessions import Sessions
 from mobile.admin.views.shell import Shell
 from mobile.admin.views.support import Support
@@ -43,6 +46,9 @@ SCREENS: dict[Section, Callable[[], ft.Control]] = {
     Section.customers: Customers,
     Section.sessions: Sessions,
     Section.invoices: Invoices,
+    Section.dashboard: Dashboard,
+    Section.passes: Passes,
+    Section.plate_check: PlateCheck,
 }
 
 
