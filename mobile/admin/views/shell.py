@@ -109,12 +109,24 @@ def Shell() -> ft.View:
         ft.Row(
             [
                 ft.Icon(ft.Icons.LOCAL_PARKING, color=ft.Colors.WHITE, size=30),
-                ft.Text(session.tenant_name, size=20, weight=ft.FontWeight.BOLD, color=ft.Colors.WHITE),
-                ft.Container(expand=True),
+                # Both texts give way (ellipsis) on a narrow window: Sign out always stays on screen.
+                ft.Text(
+                    session.tenant_name,
+                    size=20,
+                    weight=ft.FontWeight.BOLD,
+                    color=ft.Colors.WHITE,
+                    max_lines=1,
+                    overflow=ft.TextOverflow.ELLIPSIS,
+                    expand=2,
+                ),
                 *([TenantSwitch(session)] if session.is_super_admin else []),
                 ft.Text(
                     f"{me.email} · {me.role.replace('_', ' ')}" if me else "",
                     color=ft.Colors.WHITE,
+                    max_lines=1,
+                    overflow=ft.TextOverflow.ELLIPSIS,
+                    text_align=ft.TextAlign.RIGHT,
+                    expand=3,
                 ),
                 ft.OutlinedButton(
                     "Sign out",
