@@ -6,10 +6,13 @@ import flet as ft
 
 from mobile.admin.context import AdminContext, AdminStates, use_admin
 from mobile.admin.state.session import AdminSession, Section
+from mobile.admin.views.audit import Audit
 from mobile.admin.views.credentials import Credentials
+from mobile.admin.views.facilities import Facilities
 from mobile.admin.views.login import Login
 from mobile.admin.views.shell import Shell
 from mobile.admin.views.tenants import TenantPicker
+from mobile.admin.views.users import Users
 from mobile.config import AppConfig
 from mobile.services.admin_api import HttpAdminApi
 from mobile.services.http import HttpTransport
@@ -35,6 +38,9 @@ def Home() -> ft.Control:
 
 SCREENS: dict[Section, Callable[[], ft.Control]] = {
     Section.credentials: Credentials,
+    Section.facilities: Facilities,
+    Section.users: Users,
+    Section.audit: Audit,
 }
 
 

@@ -64,8 +64,7 @@ class FacilityEditorState:
     facility: AdminFacility | None = None
     products: list[AdminPassProduct] = field(default_factory=list)
     tariff: TariffDraft = field(default_factory=TariffDraft)
-    form: TariffDraft = field(default_factory=TariffDraft)  # what the rate fields show when (re)built
-    form_version: int = 0
+    form_version: int = 0  # bumped when rate rows are added or removed: the fields are rebuilt
     preview: TariffPreview | None = None
     preview_error: str | None = None
     qr_png: bytes | None = None
@@ -112,7 +111,6 @@ class FacilityEditorState:
         self._rebuild_form()
 
     def _rebuild_form(self) -> None:
-        self.form = self.tariff.copy()
         self.form_version += 1
 
     # Rates

@@ -5,7 +5,7 @@ is not a number. Whether the numbers make a valid tariff (first segment at minut
 starts, ...) is the API's to say: the preview sends the draft and shows the API's sentence.
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -30,9 +30,6 @@ class TariffDraft:
     daily_max: str = ""
     max_stay_minutes: str = ""
     min_charge_minutes: int | None = None  # kept as it was: not edited here
-
-    def copy(self) -> "TariffDraft":
-        return replace(self, segments=[replace(s) for s in self.segments])
 
 
 def major(amount: int, currency: str) -> str:
