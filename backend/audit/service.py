@@ -1,5 +1,6 @@
 """The audit log: every operator change worth asking "who did that?" about is recorded here."""
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -48,11 +49,26 @@ async def entries_for(tenant_id: UUID, object_type: str, object_id: str | UUID) 
     return [to_out(r) for r in rows]
 
 
-async def latest(tenant_id: UUID, *, object_type: str | None, before_id: int | None, limit: int) -> AuditPage:
+async def latest(
+    tenant_id: UUID,
+    *,
+    object_type: str | None,
+    before_id: int | None,
+    limit: int,
+    actor: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> AuditPage:
     """The tenant's log, newest first, a page at a time (`next_before_id` continues it)."""
     query = AuditEntry.filter(tenant_id=tenant_id)
     if object_type:
         query = query.filter(object_type=object_type)
+    if actor and actor.strip():
+        query = query.filter(actor_label__iexact=actor.strip())
+    if since is not None:
+        query = query.filter(created_at__gte=since)
+    if until is not None:
+        query = query.filter(created_at__lt=until)
     if before_id is not None:
         query = query.filter(id__lt=before_id)
     rows = await query.order_by("-id").limit(limit + 1)

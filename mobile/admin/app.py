@@ -6,9 +6,11 @@ import flet as ft
 
 from mobile.admin.context import AdminContext, AdminStates, use_admin
 from mobile.admin.state.session import AdminSession, Section
+from mobile.admin.views.audit import Audit
 from mobile.admin.views.credentials import Credentials
 from mobile.admin.views.customers import Customers
 from mobile.admin.views.dashboard import Dashboard
+from mobile.admin.views.facilities import Facilities
 from mobile.admin.views.invoices import Invoices
 from mobile.admin.views.login import Login
 from mobile.admin.views.passes import Passes
@@ -17,6 +19,7 @@ from mobile.admin.views.sessions import Sessions
 from mobile.admin.views.shell import Shell
 from mobile.admin.views.support import Support
 from mobile.admin.views.tenants import TenantPicker
+from mobile.admin.views.users import Users
 from mobile.config import AppConfig
 from mobile.services.admin_api import HttpAdminApi
 from mobile.services.http import HttpTransport
@@ -49,6 +52,9 @@ SCREENS: dict[Section, Callable[[], ft.Control]] = {
     Section.dashboard: Dashboard,
     Section.passes: Passes,
     Section.plate_check: PlateCheck,
+    Section.facilities: Facilities,
+    Section.users: Users,
+    Section.audit: Audit,
 }
 
 

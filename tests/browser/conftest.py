@@ -294,7 +294,8 @@ class AdminApp(App):
 
     def section(self, name: str | re.Pattern) -> None:
         """A section of the navigation rail."""
-        self.page.get_by_role("tab", name=name).first.click()
+        label = name if isinstance(name, re.Pattern) else re.compile(f"^{re.escape(name)}")
+        self.page.get_by_role("button", name=label).first.click()
 
 
 @pytest.fixture

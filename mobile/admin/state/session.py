@@ -95,7 +95,9 @@ class AdminSession:
         me = self.me
         if me is None:
             return ""
-        name = getattr(me, "acting_tenant_name", None)
+        # The operator's own name for its portal (branding), else its registered name.
+        name = me.branding.display_name if me.acting_tenant else None
+        name = name or getattr(me, "acting_tenant_name", None)
         if name:
             return name
         match = next((t.name for t in self.tenants if t.slug == self.acting), None)

@@ -28,3 +28,34 @@ async def test_only_tenant_admins_read_the_log(client, tenant_a: Operator) -> No
     for role in ("operator", "enforcement"):
         response = await client.get(f"{ADMIN}/audit", headers=getattr(tenant_a, role))
         assert response.status_code == 403, role
+
+
+async def test_the_log_filters_by_who_and_when(client, tenant_a: Operator) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from backend.models import AuditEntry
+
+    await record(None, tenant_a.tenant.id, "stay.plate_corrected", "stay", "old")
+    await AuditEntry.filter(object_id="old").update(created_at=datetime(2026, 1, 10, 12, tzinfo=UTC))
+    await record(None, tenant_a.tenant.id, "stay.plate_corrected", "stay", "new")
+    url = f"{ADMIN}/audit"
+
+    by_admin = await client.get(
+        url, params={"actor": "TENANT-ADMIN@alpha.example.test"}, headers=tenant_a.admin
+    )
+    actions = {e["action"] for e in by_admin.json()["items"]}
+    assert actions == {"facility.created", "api_key.created", "webhook_token.created"}
+    by_system = (await client.get(url, params={"actor": "system"}, headers=tenant_a.admin)).json()
+    assert [e["object_id"] for e in by_system["items"]] == ["new", "old"]
+
+    since = (datetime.now(UTC) - timedelta(days=1)).isoformat()
+    window = {"actor": "system", "since": "2026-01-10T00:00:00Z", "until": "2026-01-11T00:00:00+00:00"}
+    assert [
+        e["object_id"] for e in (await client.get(url, params=window, headers=tenant_a.admin)).json()["items"]
+    ] == ["old"]
+    recent = (
+        await client.get(url, params={"actor": "system", "since": since}, headers=tenant_a.admin)
+    ).json()
+    assert [e["object_id"] for e in recent["items"]] == ["new"]
+    naive = await client.get(url, params={"since": "2026-01-10T00:00:00"}, headers=tenant_a.admin)
+    assert naive.status_code == 422
