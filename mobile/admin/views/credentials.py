@@ -4,7 +4,7 @@ import flet as ft
 
 from mobile.admin.context import use_admin, use_screen
 from mobile.admin.state.credentials import CredentialsState
-from mobile.admin.views.common import card, chip, heading, local_time, read_only_note, secret_box, table
+from mobile.admin.views.common import act, card, chip, heading, local_time, read_only_note, secret_box, table
 from mobile.components.common import error_text, info_text
 
 
@@ -54,8 +54,8 @@ def Credentials() -> ft.Control:
             return ft.Text("")
         return ft.Row(
             [
-                ft.OutlinedButton(f"Rotate key {key.name}", on_click=lambda _: state.rotate_key(key)),
-                ft.TextButton(f"Revoke key {key.name}", on_click=lambda _: state.revoke_key(key)),
+                ft.OutlinedButton(f"Rotate key {key.name}", on_click=act(state.rotate_key, key)),
+                ft.TextButton(f"Revoke key {key.name}", on_click=act(state.revoke_key, key)),
             ]
         )
 
@@ -64,8 +64,8 @@ def Credentials() -> ft.Control:
             return ft.Text("")
         return ft.Row(
             [
-                ft.OutlinedButton(f"Rotate token {token.name}", on_click=lambda _: state.rotate_token(token)),
-                ft.TextButton(f"Revoke token {token.name}", on_click=lambda _: state.revoke_token(token)),
+                ft.OutlinedButton(f"Rotate token {token.name}", on_click=act(state.rotate_token, token)),
+                ft.TextButton(f"Revoke token {token.name}", on_click=act(state.revoke_token, token)),
             ]
         )
 

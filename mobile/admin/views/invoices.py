@@ -5,7 +5,7 @@ import flet as ft
 
 from mobile.admin.context import use_admin, use_screen
 from mobile.admin.state.invoices import STATUS_FILTERS, InvoicesState
-from mobile.admin.views.common import card, chip, heading, local_time, money, read_only_note, table
+from mobile.admin.views.common import act, card, chip, heading, local_time, money, read_only_note, table
 from mobile.components.common import error_text, info_text
 from shared.schemas.admin_invoices import InvoiceOut
 
@@ -203,12 +203,12 @@ def Invoices() -> ft.Control:
                 [
                     ft.OutlinedButton(
                         "Previous invoices",
-                        on_click=lambda _: state.previous_page(),
+                        on_click=act(state.previous_page),
                         disabled=not state.has_previous,
                     ),
                     ft.Text(state.showing),
                     ft.OutlinedButton(
-                        "More invoices", on_click=lambda _: state.next_page(), disabled=not state.has_next
+                        "More invoices", on_click=act(state.next_page), disabled=not state.has_next
                     ),
                 ],
                 alignment=ft.MainAxisAlignment.CENTER,

@@ -6,7 +6,7 @@ import flet as ft
 from mobile.admin.context import use_admin, use_screen
 from mobile.admin.state.session import AdminSession
 from mobile.admin.state.sessions import SESSION_STATUSES, STAY_STATUSES, SessionsState, duration_text
-from mobile.admin.views.common import chip, heading, local_time, money, table
+from mobile.admin.views.common import act, chip, heading, local_time, money, table
 from mobile.admin.views.timeline import Timeline
 from mobile.components.common import error_text, info_text
 from shared.schemas.admin_records import RecordRow
@@ -192,14 +192,14 @@ def RecordList(state: SessionsState, session: AdminSession) -> ft.Control:
             ft.OutlinedButton(
                 "Previous page",
                 icon=ft.Icons.CHEVRON_LEFT,
-                on_click=lambda _: state.previous_page(),
+                on_click=act(state.previous_page),
                 disabled=not state.has_previous,
             ),
             ft.Text(f"Page {state.page_number}"),
             ft.OutlinedButton(
                 "Next page",
                 icon=ft.Icons.CHEVRON_RIGHT,
-                on_click=lambda _: state.next_page(),
+                on_click=act(state.next_page),
                 disabled=not state.has_next,
             ),
         ],
