@@ -21,9 +21,12 @@ def _async_method_names() -> set[str]:
 def _handler_lambdas():
     for path in MOBILE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.keyword) and (node.arg or "").startswith("on_"):
-                if isinstance(node.value, ast.Lambda):
-                    yield path, node.value
+            if (
+                isinstance(node, ast.keyword)
+                and (node.arg or "").startswith("on_")
+                and isinstance(node.value, ast.Lambda)
+            ):
+                yield path, node.value
 
 
 def test_no_event_handler_drops_a_coroutine() -> None:
