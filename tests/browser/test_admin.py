@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import sqlite3
+import time
 from datetime import UTC, datetime
 
 import httpx
@@ -16,6 +17,7 @@ from tests.browser.conftest import unique
 OPERATOR = ("ops@helsinki.test", "parkflow-demo")
 ADMIN_USER = ("admin@helsinki.test", "parkflow-demo")
 ROOT = ("root@parkflow.test", "parkflow-root-demo")
+DEMO_DRIVER_PLATE = "YLH-371"  # driver@parkflow.test, with a saved card
 
 
 def token(stack, email: str, password: str) -> dict[str, str]:
@@ -75,24 +77,34 @@ def test_an_operator_finds_a_session_corrects_its_plate_and_exports_csv(admin, s
     app.see(re.compile(r"^Unpaid: "))
     app.shot("admin_timeline")
 
-    # The camera misread it: correct the plate, audited, re-linked, re-evaluated.
-    corrected = f"KX{unique('')[-4:]}"
+    # The camera misread the demo driver's plate: correcting it is audited, re-links the stay to
+    # that driver and charges their card.
+    corrected = DEMO_DRIVER_PLATE
     app.tap("Correct plate")
     app.fill("Corrected plate", corrected)
     app.fill("Reason for the correction", "Camera misread the plate")
     app.tap("Save the corrected plate")
-    app.see(re.compile("Plate corrected from"))
+    app.see(re.compile(f"Plate corrected from {re.escape(plate)} to {corrected}"))
+    app.see(re.compile("driver@parkflow.test"))
     app.shot("admin_plate_corrected")
     stay = httpx.get(f"{stack.api}/api/v1/admin/stays/{unpaid['id']}", headers=headers, timeout=15).json()
     assert stay["plate"] == corrected
+    assert stay["driver_email"] == "driver@parkflow.test"
+    for _ in range(40):  # the charge runs as a job, on the driver's default card
+        stay = httpx.get(f"{stack.api}/api/v1/admin/stays/{unpaid['id']}", headers=headers, timeout=15).json()
+        if stay["status"] == "paid":
+            break
+        time.sleep(0.5)
+    assert (stay["status"], stay["due_amount"]) == ("paid", 0)
     audit = httpx.get(
         f"{stack.api}/api/v1/admin/audit",
         params={"object_type": "stay"},
         headers=token(stack, *ADMIN_USER),
         timeout=15,
     ).json()
-    correction = next(e for e in audit["items"] if e["object_id"] == unpaid["id"] and corrected in str(e))
+    correction = next(e for e in audit["items"] if e["object_id"] == unpaid["id"])
     assert correction["actor"] == OPERATOR[0]
+    assert corrected in str(correction["details"])
 
     # Back on the list (filtered to the corrected plate): the CSV has the header and that stay.
     app.tap("Back to the list")
@@ -104,6 +116,7 @@ def test_an_operator_finds_a_session_corrects_its_plate_and_exports_csv(admin, s
     rows = list(csv.DictReader(io.StringIO(exported.path().read_text(encoding="utf-8-sig"))))
     assert rows, "the export is empty"
     assert {row["plate"] for row in rows} == {corrected}
+    assert next(row for row in rows if row["id"] == unpaid["id"])["status"] == "paid"
     assert unpaid["id"] in {row["id"] for row in rows}
 
 
@@ -115,7 +128,8 @@ def test_a_super_admin_previews_an_operator_read_only(admin) -> None:
     app.see("Revenue today", timeout=60_000)
     app.shot("admin_preview_dashboard")
     app.section("Keys & tokens")
-    app.see("Camera webhook tokens (POST /webhook)")
+    app.see(re.compile("webhook tokens let your cameras"))
+    app.see(re.compile("^whk_demo_h"))
     app.see("Read-only for your role.")
     assert app.button("Create webhook token").count() == 0
     assert app.button(re.compile("^Rotate token")).count() == 0
@@ -123,10 +137,12 @@ def test_a_super_admin_previews_an_operator_read_only(admin) -> None:
 
 
 def _secret(app) -> str:
-    text = app.page.evaluate("document.body.innerText")
-    found = re.findall(r"whk_[A-Za-z0-9_\-]{16,}", text)
-    assert found, "no webhook token shown"
-    return found[-1]
+    box = app.page.get_by_role("textbox", name="Secret (shown once)")
+    box.click()  # Flet web fills the DOM input of a field when it gets the focus
+    app.page.wait_for_timeout(300)
+    secret = box.input_value()
+    assert re.fullmatch(r"whk_[A-Za-z0-9_\-]{16,}", secret), secret
+    return secret
 
 
 def test_a_rotated_webhook_token_is_refused_and_the_new_one_works(admin, stack) -> None:

@@ -109,7 +109,15 @@ def secret_box(title: str, secret: str, note: str) -> ft.Control:
                         ft.Text(title, weight=ft.FontWeight.BOLD),
                     ]
                 ),
-                ft.Text(secret, selectable=True, font_family="monospace", size=15),
+                # A read-only field: one click selects it for copying, and screen readers read it.
+                ft.TextField(
+                    value=secret,
+                    label="Secret (shown once)",
+                    read_only=True,
+                    text_style=ft.TextStyle(font_family="monospace", size=15),
+                    bgcolor=ft.Colors.WHITE,
+                    dense=True,
+                ),
                 ft.Text(note, size=12, color=ft.Colors.ON_SURFACE_VARIANT),
             ],
             tight=True,
