@@ -4,6 +4,7 @@ a super admin's read-only preview, and a webhook token created, rotated and the 
 
 import csv
 import io
+import json
 import re
 import sqlite3
 import time
@@ -59,10 +60,10 @@ def test_an_operator_finds_a_session_corrects_its_plate_and_exports_csv(admin, s
     app.see("Latest activity")
     app.shot("admin_dashboard")
 
-    # An unpaid camera stay of the history, found by its plate.
+    # An unpaid camera stay of the history (Kamppi P1 has ANPR), found by its plate.
     unpaid = httpx.get(
         f"{stack.api}/api/v1/admin/sessions",
-        params={"status": "unpaid", "kind": "stay", "limit": 1},
+        params={"status": "unpaid", "kind": "stay", "facility": "kamppi-p1", "limit": 1},  # cameras
         headers=headers,
         timeout=15,
     ).json()["items"][0]
@@ -170,3 +171,4 @@ def test_a_rotated_webhook_token_is_refused_and_the_new_one_works(admin, stack) 
     assert old.status_code == 401, old.text
     new = httpx.post(f"{stack.api}/webhook", json=event, headers={"Authorization": f"Bearer {second}"})
     assert new.status_code == 202, new.text
+
