@@ -4,7 +4,6 @@ a super admin's read-only preview, and a webhook token created, rotated and the 
 
 import csv
 import io
-import json
 import re
 import sqlite3
 import time
@@ -171,4 +170,3 @@ def test_a_rotated_webhook_token_is_refused_and_the_new_one_works(admin, stack) 
     assert old.status_code == 401, old.text
     new = httpx.post(f"{stack.api}/webhook", json=event, headers={"Authorization": f"Bearer {second}"})
     assert new.status_code == 202, new.text
-
