@@ -1,12 +1,10 @@
 """What every driver screen can reach: the state objects of this app session."""
 
-import inspect
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
 
 import flet as ft
 
+from mobile.components.handlers import act as act  # re-exported: the views import it from here
 from mobile.driver.state.account import AccountState
 from mobile.driver.state.auth import AuthState
 from mobile.driver.state.checkout import CheckoutState
@@ -65,15 +63,3 @@ def use_states() -> DriverStates:
 
 async def go(route: str) -> None:
     await ft.context.page.push_route(route)
-
-
-def act(fn: Callable[..., Any], *args: Any) -> Callable[[Any], Awaitable[None]]:
-    """An event handler calling `fn(*args)` and awaiting it when it is a coroutine (a plain lambda
-    returning a coroutine would never be awaited by Flet)."""
-
-    async def handler(_: Any = None) -> None:
-        result = fn(*args)
-        if inspect.isawaitable(result):
-            await result
-
-    return handler

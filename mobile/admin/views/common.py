@@ -1,12 +1,12 @@
 """Pieces every admin screen uses: headings, tables, money and times, status chips, the copy-once box."""
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import flet as ft
 
+from mobile.components.handlers import act as act  # re-exported: the views import it from here
 from shared.money import format_amount
 
 SEVERITY_COLORS = {
@@ -134,13 +134,3 @@ def read_only_note(editable: bool) -> ft.Control:
     if editable:
         return ft.Container(visible=False)
     return ft.Text("Read-only for your role.", italic=True, size=12, color=ft.Colors.ON_SURFACE_VARIANT)
-
-
-def act(fn: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Callable[[Any], Awaitable[None]]:
-    """A click handler that awaits `fn(*args)`. Flet awaits only handlers that are coroutine functions:
-    `lambda _: state.save()` would make the coroutine and drop it, so the click would do nothing."""
-
-    async def handler(_: Any = None) -> None:
-        await fn(*args, **kwargs)
-
-    return handler
