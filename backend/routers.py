@@ -14,6 +14,7 @@ from backend.facilities.admin_endpoints import tariffs_router as admin_tariffs_r
 from backend.facilities.endpoints import router as facilities_router
 from backend.geofence.endpoints import router as geofence_router
 from backend.identities.endpoints import router as admin_identities_router
+from backend.invoices.endpoints import print_router as invoice_print_router
 from backend.invoices.endpoints import router as admin_invoices_router
 from backend.kit.services import AppServices
 from backend.notifications.endpoints import router as notifications_router
@@ -56,6 +57,7 @@ ROUTERS = [
     admin_operations_router,
     admin_records_router,
     admin_invoices_router,
+    invoice_print_router,
     admin_support_router,
     admin_customers_router,
     passes_router,

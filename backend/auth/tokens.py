@@ -1,7 +1,7 @@
 """Signed access tokens (PyJWT, HS256) for drivers and operator users."""
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
@@ -10,9 +10,10 @@ import jwt
 from backend.kit.errors import AuthenticationError
 from shared.errors import ErrorCode
 
-Audience = Literal["driver", "operator"]
+Audience = Literal["driver", "operator", "invoice_print"]
 _ALGORITHM = "HS256"
 _ISSUER = "parkflow"
+_REGISTERED = frozenset({"sub", "aud", "iss", "iat", "exp", "jti"})
 
 
 @dataclass(frozen=True)
@@ -20,15 +21,20 @@ class TokenClaims:
     subject: str
     audience: Audience
     expires_at: datetime
+    extra: dict[str, str] = field(default_factory=dict)
 
 
 class TokenSigner:
     def __init__(self, secret: str) -> None:
         self._secret = secret
 
-    def issue(self, subject: str, audience: Audience, ttl: timedelta) -> tuple[str, int]:
+    def issue(
+        self, subject: str, audience: Audience, ttl: timedelta, extra: dict[str, str] | None = None
+    ) -> tuple[str, int]:
+        """A token for `audience` only; `extra` claims ride along signed (never the registered ones)."""
         now = datetime.now(UTC)
         payload = {
+            **(extra or {}),
             "sub": subject,
             "aud": audience,
             "iss": _ISSUER,
@@ -57,4 +63,5 @@ class TokenSigner:
             raise AuthenticationError(
                 "The access token is not valid here; log in again.", ErrorCode.invalid_token
             ) from None
-        return TokenClaims(payload["sub"], audience, datetime.fromtimestamp(payload["exp"], UTC))
+        extra = {k: v for k, v in payload.items() if k not in _REGISTERED and isinstance(v, str)}
+        return TokenClaims(payload["sub"], audience, datetime.fromtimestamp(payload["exp"], UTC), extra)

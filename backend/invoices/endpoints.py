@@ -8,19 +8,24 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import HTMLResponse
 
-from backend.auth.dependencies import TenantOperator
-from backend.invoices import service
+from backend.auth.dependencies import READ_ONLY, TenantOperator
+from backend.invoices import print_links, print_page, service
+from backend.kit.errors import AuthenticationError, NotFoundError
 from backend.kit.openapi import errors
+from backend.kit.services import Services
 from shared.schemas.admin_invoices import (
     InvoiceCreate,
     InvoiceOut,
     InvoicePage,
     InvoicePayment,
+    InvoicePrintLink,
     InvoiceStatus,
     InvoiceVoid,
 )
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin: invoices"])
+# The printable page a signed link opens in a browser tab (no bearer token there).
+print_router = APIRouter(tags=["admin: invoices"])
 
 
 @router.post(
@@ -99,3 +104,37 @@ async def print_invoice(ctx: TenantOperator, invoice_id: str) -> HTMLResponse:
     operator's name, number, dates, plate, facility, entry and exit in the facility's local time, and
     the amounts with the VAT-free total. Paid and void invoices carry a watermark."""
     return HTMLResponse(await service.printable(ctx, invoice_id))
+
+
+@router.post(
+    "/invoices/{invoice_id}/print-link",
+    response_model=InvoicePrintLink,
+    responses=errors(401, 403, 404),
+    openapi_extra=READ_ONLY,  # a super admin's preview may print too
+)
+async def invoice_print_link(ctx: TenantOperator, services: Services, invoice_id: str) -> InvoicePrintLink:
+    """A link to the invoice's printable page that opens in a browser tab without signing in: signed,
+    for this one invoice, valid for 10 minutes (`expires_at`)."""
+    return await print_links.issue(services, ctx, invoice_id)
+
+
+@print_router.get(
+    print_links.PRINT_PATH,
+    response_class=HTMLResponse,
+    responses={
+        200: {"description": "The invoice as a page to print"},
+        401: {"description": "An expired or forged link: a page saying so"},
+        404: {"description": "The invoice no longer exists"},
+    },
+)
+async def printed_invoice(
+    services: Services,
+    token: Annotated[str, Query(min_length=1, max_length=2000, description="From `print-link`")],
+) -> HTMLResponse:
+    """The page behind a print link (HTML, also when refused: people open it in a browser)."""
+    try:
+        return HTMLResponse(await print_links.page(services, token))
+    except AuthenticationError as exc:
+        return HTMLResponse(print_page.refusal(exc.detail), status_code=401)
+    except NotFoundError as exc:
+        return HTMLResponse(print_page.refusal(exc.detail), status_code=404)

@@ -83,7 +83,7 @@ def render(invoice: Invoice) -> str:
         + (f", reference {invoice.paid_reference}" if invoice.paid_reference else ""),
         "void": f"Void since {_local(invoice.voided_at, tz, '%Y-%m-%d')}"
         + (f": {invoice.void_reason}" if invoice.void_reason else ""),
-    }.get(invoice.status, f"Due on {_local(invoice.due_at, tz, '%Y-%m-%d')}")
+    }.get(invoice.status, "")  # an issued invoice: the due date above says it all
     watermark = (
         f'<div class="watermark {invoice.status}" aria-hidden="true">{escape(invoice.status.upper())}</div>'
         if invoice.status in ("paid", "void")
@@ -106,7 +106,7 @@ def render(invoice: Invoice) -> str:
     <div><strong>Invoice {escape(number)}</strong></div>
     <div>Issued {escape(_local(invoice.issued_at, tz, "%Y-%m-%d"))}</div>
     <div>Due {escape(_local(invoice.due_at, tz, "%Y-%m-%d"))}</div>
-    <div class="status">{escape(status_line)}</div>
+    {f'<div class="status">{escape(status_line)}</div>' if status_line else ""}
   </div>
 </header>
 <section>
@@ -132,3 +132,12 @@ def render(invoice: Invoice) -> str:
 </body>
 </html>
 """
+
+
+def refusal(message: str) -> str:
+    """The page a refused print link opens on: what happened and what to do."""
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Invoice not available</title>'
+        f'<style>{_STYLE}</style></head><body><div class="sheet"><h1>Invoice not available</h1>'
+        f'<p class="muted">{escape(message)}</p></div></body></html>'
+    )

@@ -63,6 +63,13 @@ def info_text(message: str | None) -> ft.Control:
     )
 
 
+def panel(content: ft.Control, **options) -> ft.Card:
+    """A card whose texts, buttons and fields stay separate nodes for screen readers (and tests).
+    Flutter's default card merges its children into one node, which a button or field inside then
+    names alone: the card's texts are lost to assistive technology."""
+    return ft.Card(content, semantic_container=False, **options)
+
+
 def loading(label: str = "Loading…") -> ft.Control:
     return ft.Row([ft.ProgressRing(width=18, height=18, stroke_width=2), ft.Text(label)])
 

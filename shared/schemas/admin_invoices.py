@@ -83,3 +83,15 @@ class InvoicePage(ContractModel):
     total: int = Field(description="All invoices matching the filters", examples=[1])
     limit: int = Field(examples=[50])
     offset: int = Field(examples=[0])
+
+
+class InvoicePrintLink(ContractModel):
+    """A short-lived link to the invoice's printable page, for a browser tab (no sign-in needed)."""
+
+    url: str = Field(
+        description="Open it in a browser: the page has a Print button (or 'Save as PDF')",
+        examples=["http://127.0.0.1:8000/api/v1/invoices/print?token=eyJhbGciOi..."],
+    )
+    expires_at: AwareDatetime = Field(
+        description="After this the link is refused", examples=["2026-03-30T14:33:00Z"]
+    )

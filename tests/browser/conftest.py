@@ -203,13 +203,16 @@ class App:
 
     def fill(self, label: str, value: str) -> None:
         """A server re-render can swallow a fill: fill, read back, retry (FLET.md)."""
-        box = self.page.get_by_role("textbox", name=label)
+        self.fill_box(self.page.get_by_role("textbox", name=label), value)
+
+    def fill_box(self, box, value: str) -> None:
+        """`fill` for a field found otherwise (e.g. the first of several with one label)."""
         for _ in range(10):
             box.fill(value)
             self.page.wait_for_timeout(200)
             if box.input_value().lower() == value.lower():
                 return
-        raise AssertionError(f"the field {label!r} did not keep {value!r}")
+        raise AssertionError(f"the field {box} did not keep {value!r}")
 
     def shot(self, name: str) -> None:
         SHOTS.mkdir(parents=True, exist_ok=True)

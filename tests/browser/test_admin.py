@@ -4,15 +4,19 @@ a super admin's read-only preview, and a webhook token created, rotated and the 
 
 import csv
 import io
+import json
 import re
 import sqlite3
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
+import cv2
 import httpx
+from shapely.geometry import mapping, shape
 
 from shared.money import format_amount
-from tests.browser.conftest import unique
+from tests.browser.conftest import SHOTS, unique
 
 OPERATOR = ("ops@helsinki.test", "parkflow-demo")
 ADMIN_USER = ("admin@helsinki.test", "parkflow-demo")
@@ -170,3 +174,102 @@ def test_a_rotated_webhook_token_is_refused_and_the_new_one_works(admin, stack) 
     assert old.status_code == 401, old.text
     new = httpx.post(f"{stack.api}/webhook", json=event, headers={"Authorization": f"Bearer {second}"})
     assert new.status_code == 202, new.text
+
+
+CLEVELAND_ADMIN = ("admin@cleveland.test", "parkflow-demo")
+REPO = Path(__file__).resolve().parents[2]
+CLEVELAND_LOTS = REPO / "assets/polygons/fixture_cleveland_parking_lots_30.geojson"
+
+
+def muni_lot_outline(folder: Path) -> tuple[Path, int]:
+    """Muni Lot's real OSM outline, simplified (fewer corners than the demo's) and saved as a Feature."""
+    features = json.loads(CLEVELAND_LOTS.read_text())["features"]
+    lot = next(f for f in features if f["id"] == "way-99653020")
+    simpler = shape(lot["geometry"]).simplify(0.00003)
+    assert len(simpler.exterior.coords) < len(lot["geometry"]["coordinates"][0])
+    path = folder / "muni-lot.geojson"
+    feature = {"type": "Feature", "properties": {"name": "Muni Lot"}, "geometry": mapping(simpler)}
+    path.write_text(json.dumps(feature))
+    return path, len(simpler.exterior.coords)
+
+
+def test_a_tenant_admin_edits_rates_uploads_an_outline_and_downloads_the_sign(admin, stack, tmp_path) -> None:
+    headers = token(stack, *CLEVELAND_ADMIN)
+    facility_url = f"{stack.api}/api/v1/admin/facilities/muni-lot"
+    before = httpx.get(facility_url, headers=headers, timeout=15).json()
+    app = admin()
+    app.sign_in(*CLEVELAND_ADMIN)
+    app.section("Facilities")
+    app.tap(re.compile(r"^Edit Muni Lot$"))
+
+    # The price preview is the API's for the saved rates ...
+    app.see("Price preview")
+    preview = httpx.post(
+        f"{stack.api}/api/v1/admin/tariffs/preview",
+        json={"tariff": before["tariff"], "facility": "muni-lot"},
+        headers=headers,
+        timeout=15,
+    ).json()
+    app.see(preview["tariff_text"])
+    # ... and follows the rates as they are typed, before anything is saved.
+    rate = app.page.get_by_role("textbox", name="USD per increment").first
+    app.fill_box(rate, "3.10")
+    draft = json.loads(json.dumps(before["tariff"]))
+    draft["segments"][0]["amount"] = 310
+    expected = httpx.post(
+        f"{stack.api}/api/v1/admin/tariffs/preview",
+        json={"tariff": draft, "facility": "muni-lot"},
+        headers=headers,
+        timeout=15,
+    ).json()
+    assert expected["tariff_text"] != preview["tariff_text"]
+    app.see(expected["tariff_text"])
+    hour = next(p for p in expected["prices"] if p["duration_minutes"] == 60)
+    app.see(format_amount(hour["total_amount"], hour["currency"]))
+    app.tap("Save rates")
+    app.see(re.compile("Rates saved"))
+    saved = httpx.get(facility_url, headers=headers, timeout=15).json()
+    assert saved["tariff"]["segments"][0]["amount"] == 310
+
+    # The geofence outline from a GeoJSON file.
+    outline, corners = muni_lot_outline(tmp_path)
+    with app.page.expect_file_chooser() as chooser:
+        app.tap("Upload GeoJSON outline")
+    chooser.value.set_files(str(outline))
+    app.see(re.compile("Outline from muni-lot.geojson saved"))
+    geometry = httpx.get(facility_url, headers=headers, timeout=15).json()["geometry"]
+    assert geometry["type"] == "Polygon"
+    assert len(geometry["coordinates"][0]) == corners
+    app.shot("admin_facility_editor")
+
+    # The sign to print: a QR code that opens this lot in the driver app.
+    with app.page.expect_download() as download:
+        app.tap("Download sign (PNG)")
+    sign = tmp_path / "sign.png"
+    download.value.save_as(sign)
+    payload, _, _ = cv2.QRCodeDetector().detectAndDecode(cv2.imread(str(sign)))
+    assert payload, "the downloaded sign holds no readable QR code"
+    resolved = httpx.post(f"{stack.api}/api/v1/qr/resolve", json={"payload": payload}, timeout=15)
+    assert resolved.status_code == 200, resolved.text
+    assert resolved.json()["facility"]["slug"] == "muni-lot"
+
+
+def test_an_invoice_opens_in_a_new_tab_to_print(admin) -> None:
+    app = admin()
+    app.sign_in(*OPERATOR)
+    app.section("Invoices")
+    first = app.button(re.compile(r"^Print INV-\d{6}$")).first
+    first.wait_for(timeout=30_000)
+    number = first.get_attribute("aria-label") or first.inner_text()
+    number = re.search(r"INV-\d{6}", number).group(0)
+    with app.page.context.expect_page(timeout=30_000) as opened:
+        first.click()
+    tab = opened.value
+    tab.wait_for_load_state()
+    assert "/api/v1/invoices/print?token=" in tab.url
+    assert tab.get_by_text(f"Invoice {number}", exact=True).count() == 1
+    assert tab.get_by_role("heading", name="Helsinki Parking").count() == 1
+    assert tab.get_by_role("button", name="Print").count() == 1
+    tab.screenshot(path=str(SHOTS / "admin_invoice_print.png"))
+    app.see(re.compile(f"Invoice {number} opened in a new tab"))
+    tab.close()

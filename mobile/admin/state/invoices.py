@@ -1,5 +1,5 @@
 """Invoices for unpaid stays: the list (status, overdue, plate), marking one paid, voiding one, and
-its printable page (downloaded with the operator's sign-in, then saved as an HTML file to print)."""
+their printable page opened in a new browser tab (a short-lived signed link)."""
 
 from dataclasses import dataclass, field
 
@@ -8,7 +8,7 @@ import flet as ft
 from mobile.services.admin_api import HttpAdminApi
 from mobile.services.errors import ApiError
 from shared.money import format_amount
-from shared.schemas.admin_invoices import InvoiceOut, InvoicePage
+from shared.schemas.admin_invoices import InvoiceOut, InvoicePage, InvoicePrintLink
 
 PAGE_SIZE = 25
 # What the status filter offers: the API's statuses plus `overdue` (issued and past due).
@@ -105,17 +105,19 @@ class InvoicesState:
             f"Invoice {invoice.number} voided; the stay of {invoice.plate} can be invoiced again.",
         )
 
-    async def printable(self, invoice: InvoiceOut) -> tuple[str, bytes] | None:
-        """The invoice's printable page: (file name, HTML bytes); None after an error."""
+    async def print_link(self, invoice: InvoiceOut) -> str | None:
+        """A short-lived link to the invoice's printable page, for a new browser tab; None after an error."""
         try:
-            data = await self.api.download(f"/invoices/{invoice.id}/print")
+            link = await self.api.send("POST", f"/invoices/{invoice.id}/print-link", InvoicePrintLink)
         except ApiError as exc:
             self.error = exc.message
             return None
-        name = f"{invoice.number}.html"
         self.error = None
-        self.notice = f"Invoice {invoice.number} saved as {name}: open it in the browser and print it."
-        return name, data
+        self.notice = (
+            f"Invoice {invoice.number} opened in a new tab: print it there, or choose 'Save as PDF'. "
+            "The link works for 10 minutes."
+        )
+        return link.url
 
     async def _change(self, call, notice: str) -> bool:
         try:

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import flet as ft
 
+from mobile.components.common import panel
 from mobile.components.handlers import act as act  # re-exported: the views import it from here
 from shared.money import format_amount
 
@@ -86,7 +87,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[ft.Control | str]], **
 
 
 def card(title: str, body: Sequence[ft.Control], *, width: float | None = None, expand=None) -> ft.Control:
-    return ft.Card(
+    """A titled card; its texts, fields and buttons each readable (see `panel`)."""
+    return panel(
         ft.Container(
             ft.Column(
                 [ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_MEDIUM), *body], spacing=10, tight=True

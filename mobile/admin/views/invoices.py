@@ -1,5 +1,5 @@
 """Invoices: the operator's invoices for unpaid stays, marking them paid, voiding them (confirmed), and
-their printable page saved as an HTML file."""
+their printable page opened in a new browser tab."""
 
 import flet as ft
 
@@ -86,7 +86,7 @@ def InvoiceAction(state: InvoicesState, invoice: InvoiceOut, action: str, close)
 def Invoices() -> ft.Control:
     session = use_admin().session
     state: InvoicesState = use_screen("invoices", InvoicesState)
-    saver = ft.use_memo(ft.FilePicker, [])
+    launcher = ft.use_memo(ft.UrlLauncher, [])
     acting, set_acting = ft.use_state(None)  # (invoice, "paid" | "void")
     plate = ft.use_ref(state.plate)
     can_act = session.role in ("tenant_admin", "operator") and not session.read_only
@@ -107,10 +107,9 @@ def Invoices() -> ft.Control:
 
     def printer(invoice: InvoiceOut):
         async def print_page(_) -> None:
-            made = await state.printable(invoice)
-            if made is not None:
-                name, data = made
-                await saver.save_file(file_name=name, src_bytes=data)
+            url = await state.print_link(invoice)
+            if url is not None:
+                await launcher.launch_url(url, web_only_window_name="_blank")
 
         return print_page
 

@@ -2,7 +2,7 @@
 
 import flet as ft
 
-from mobile.components.common import empty, error_text, info_text, loading, page_view, section
+from mobile.components.common import empty, error_text, info_text, loading, page_view, panel, section
 from mobile.driver.context import act, go, use_states
 from mobile.driver.state.account import REMINDER_CHOICES
 from mobile.driver.views.support import help_buttons
@@ -47,14 +47,10 @@ def ReceiptCard(receipt: ReceiptOut) -> ft.Control:
         lines.append(ft.Text(f"Refunded {format_amount(receipt.refunded_amount, receipt.currency)}"))
     if receipt.card:
         lines.append(ft.Text(f"{receipt.card.brand} •••• {receipt.card.last4}", size=12))
-    card = ft.Card(ft.Container(ft.Column(lines, tight=True, spacing=4), padding=14))
-    if not ((receipt.stay_id or receipt.session_id) and receipt.total_amount > 0):
-        return card
-    # The help buttons sit under the card, not in it: buttons inside a card hide its texts from
-    # screen readers (Flet web merges the card into one node labelled by its buttons).
-    label = f"{place}, {receipt.license_plate or receipt.number}, {_when(receipt)}"
-    buttons = help_buttons(support, label, stay_id=receipt.stay_id, session_id=receipt.session_id)
-    return ft.Column([card, ft.Container(buttons, padding=ft.Padding.only(left=12))], spacing=0, tight=True)
+    if (receipt.stay_id or receipt.session_id) and receipt.total_amount > 0:
+        label = f"{place}, {receipt.license_plate or receipt.number}, {_when(receipt)}"
+        lines.append(help_buttons(support, label, stay_id=receipt.stay_id, session_id=receipt.session_id))
+    return panel(ft.Container(ft.Column(lines, tight=True, spacing=4), padding=14))
 
 
 @ft.component

@@ -2,7 +2,7 @@
 
 import flet as ft
 
-from mobile.components.common import empty, error_text, info_text, loading, section
+from mobile.components.common import empty, error_text, info_text, loading, panel, section
 from mobile.driver.context import act, go, use_states
 from mobile.driver.views.countdown import Countdown
 from mobile.driver.views.parking_cards import StayCard
@@ -16,7 +16,7 @@ def SessionCard(item: ParkingItem) -> ft.Control:
     async def open_(_) -> None:
         await go(f"/session/{item.id}")
 
-    return ft.Card(
+    return panel(
         ft.Container(
             ft.Column(
                 [
@@ -130,7 +130,7 @@ def AutoParking() -> ft.Control:
     ]
     if geofence.pending_entry is not None:
         controls.append(
-            ft.Card(
+            panel(
                 ft.Container(
                     ft.Column(
                         [

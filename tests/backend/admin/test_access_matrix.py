@@ -43,6 +43,7 @@ CASES = [
     ("POST", "/invoices/{invoice}/mark-paid", {"reference": "bank transfer 7"}, OPERATIONS),
     ("POST", "/invoices/{invoice}/void", {"reason": "issued twice"}, OPERATIONS),
     ("GET", "/invoices/{invoice}/print", None, OPERATIONS),
+    ("POST", "/invoices/{invoice}/print-link", None, OPERATIONS),
     ("GET", "/tickets", None, OPERATIONS),
     ("GET", "/tickets/sla", None, OPERATIONS),
     ("GET", "/tickets/export.csv", None, OPERATIONS),
@@ -196,8 +197,10 @@ async def test_searching_another_operators_plate_or_driver_finds_nothing(
     assert found.status_code == 200
     assert "AAA" not in found.text
     plate = await client.get(f"{ADMIN}/customers/plates/AAA-111", headers=headers)
-    assert plate.status_code in (200, 404)
+    assert (plate.status_code, plate.json()["code"]) == (404, "not_found")  # never seen at bravo
     assert alpha.ids["stay"] not in plate.text
+    driver = await client.get(f"{ADMIN}/customers/{alpha.ids['driver']}", headers=headers)
+    assert (driver.status_code, driver.json()["code"]) == (404, "not_found")
     check = await client.get(
         f"{ADMIN}/enforcement/check/AAA-111", params={"facility": "bravo-p1"}, headers=headers
     )

@@ -2,6 +2,7 @@
 the super admin's preview and another operator's invoices, against the real backend."""
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -71,13 +72,14 @@ async def test_an_invoice_is_issued_paid_and_cannot_be_voided_after(client, worl
     assert state.error  # a paid invoice cannot be voided: said as a sentence
     assert _listed(state) == [("INV-000001", "ABC-123", "paid")]
 
-    printed = await state.printable(state.items[0])
-    assert printed is not None
-    name, html = printed
-    assert name == "INV-000001.html"
-    assert b"INV-000001" in html
-    assert b"ABC-123" in html
-    assert state.notice == "Invoice INV-000001 saved as INV-000001.html: open it in the browser and print it."
+    url = await state.print_link(state.items[0])
+    assert url is not None
+    parts = urlsplit(url)
+    page = await client.get(f"{parts.path}?{parts.query}")  # the new tab: no sign-in
+    assert page.status_code == 200
+    assert "Invoice INV-000001" in page.text
+    assert "ABC-123" in page.text
+    assert state.notice.startswith("Invoice INV-000001 opened in a new tab: print it there")
 
 
 async def test_voiding_frees_the_stay_for_a_new_invoice(client, world) -> None:
@@ -151,4 +153,4 @@ async def test_roles_preview_and_another_operators_invoices(client, world, other
     assert "preview" in preview.error.lower()
     assert not await preview.mark_paid(preview.items[0], "cash")
     assert (await Invoice.get(stay_id=mine.id)).status == "issued"
-    assert await preview.printable(preview.items[0]) is not None  # printing changes nothing
+    assert await preview.print_link(preview.items[0]) is not None  # printing changes nothing
