@@ -35,6 +35,7 @@ from backend.stays.endpoints import router as stays_router
 from backend.stays.settle import CHARGE_STAY_EXIT, charge_stay_exit, give_up_stay_exit
 from backend.support.admin_endpoints import router as admin_support_router
 from backend.support.endpoints import router as support_router
+from backend.support.refunds import install_support
 from backend.tenants.endpoints import router as admin_tenants_router
 
 ROUTERS = [
@@ -74,6 +75,7 @@ async def on_startup(services: AppServices) -> None:
     install_providers(services)
     install_notifications(services)
     install_sessions(services)
+    install_support(services)
     services.jobs.register(
         CHARGE_STAY_EXIT, partial(charge_stay_exit, services), on_give_up=give_up_stay_exit
     )

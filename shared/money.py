@@ -21,16 +21,14 @@ def minor_unit_exponent(currency: str) -> int:
     return _EXPONENTS.get(currency.upper(), 2)
 
 
-def format_amount(amount: int, currency: str | None = None) -> str:
-    """1250 -> '12.50' (and '12.50 EUR' with a currency)."""
+def format_amount(amount: int, currency: str | None = None, *, grouped: bool = True) -> str:
+    """1250 -> '12.50' (and '12.50 EUR' with a currency); thousands are grouped for people to read,
+    1537743 -> '15,377.43' (`grouped=False` for files other programs read: '15377.43')."""
     exponent = minor_unit_exponent(currency or "")
     sign = "-" if amount < 0 else ""
-    value = abs(amount)
-    if exponent == 0:
-        text = f"{sign}{value}"
-    else:
-        whole, frac = divmod(value, 10**exponent)
-        text = f"{sign}{whole}.{frac:0{exponent}d}"
+    whole, frac = divmod(abs(amount), 10**exponent)
+    digits = f"{whole:,}" if grouped else str(whole)
+    text = f"{sign}{digits}" if exponent == 0 else f"{sign}{digits}.{frac:0{exponent}d}"
     return f"{text} {currency}" if currency else text
 
 

@@ -4,7 +4,7 @@ Facility slugs are unique across the platform, because drivers and signs name a 
 alone. A slug taken by another operator is reported without saying whose it is.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -24,6 +24,7 @@ from backend.kit.errors import ConflictError
 from backend.kit.services import AppServices
 from backend.models import Facility, PassProduct, Tenant
 from shared.errors import ErrorCode, ParkflowError
+from shared.pricing import quote
 from shared.schemas.admin_facilities import (
     AdminFacility,
     AdminFacilityPage,
@@ -53,6 +54,8 @@ _REQUIRED_ON_PATCH = (
     "rules",
 )
 
+
+_HOUR = timedelta(hours=1)
 
 # Derived from other columns: their change is already in the audit entry.
 _DERIVED = frozenset({"name_lower", "center_lon", "center_lat"})
@@ -91,7 +94,15 @@ def _provider_ref(facility: Facility, provider_slugs: dict[UUID, str]) -> Provid
     return FacilityProviderRef(connection=slug, zone_id=facility.provider_zone_id)
 
 
-def _summary_fields(facility: Facility, provider_slugs: dict[UUID, str]) -> dict[str, Any]:
+def _this_minute() -> datetime:
+    """When the hour a summary prices starts: now, to the minute (one instant for a whole page)."""
+    return datetime.now(UTC).replace(second=0, microsecond=0)
+
+
+def _summary_fields(
+    facility: Facility, tariff: Tariff, provider_slugs: dict[UUID, str], currency: str, now: datetime
+) -> dict[str, Any]:
+    """The summary, from the facility's row and what the caller loaded once: no query per facility."""
     center = None
     if facility.center_lat is not None and facility.center_lon is not None:
         center = Position(lat=facility.center_lat, lon=facility.center_lon)
@@ -105,6 +116,11 @@ def _summary_fields(facility: Facility, provider_slugs: dict[UUID, str]) -> dict
         "detection": Detection(facility.detection),
         "provider": _provider_ref(facility, provider_slugs),
         "center": center,
+        "has_outline": facility.geometry is not None,
+        "grace_minutes": facility.grace_minutes,
+        "currency": currency,
+        "tariff_text": describe_tariff(tariff, currency),
+        "hour_amount": quote(tariff, now, now + _HOUR, facility.timezone).parking_amount,
         "updated_at": facility.updated_at,
     }
 
@@ -116,13 +132,11 @@ async def _provider_slugs(tenant_id: UUID, facilities: list[Facility]) -> dict[U
 
 async def to_admin(facility: Facility, tenant: Tenant) -> AdminFacility:
     tariff = Tariff.model_validate(facility.tariff)
+    slugs = await _provider_slugs(tenant.id, [facility])
     return AdminFacility(
-        **_summary_fields(facility, await _provider_slugs(tenant.id, [facility])),
+        **_summary_fields(facility, tariff, slugs, tenant.currency, _this_minute()),
         geometry=facility.geometry,
         tariff=tariff,
-        tariff_text=describe_tariff(tariff, tenant.currency),
-        currency=tenant.currency,
-        grace_minutes=facility.grace_minutes,
         early_stop=EarlyStop(facility.early_stop),
         address=facility.address,
         notices=list(facility.notices or []),
@@ -140,11 +154,18 @@ def operator_tenant(ctx: OperatorContext) -> Tenant:
 async def list_facilities(
     ctx: OperatorContext, *, text: str | None, updated_since: datetime | None, limit: int, offset: int
 ) -> AdminFacilityPage:
-    query = FacilityRepository(ctx.tenant_id).search(text, updated_since)
+    tenant = operator_tenant(ctx)  # loaded with the login: the currency costs no query
+    query = FacilityRepository(tenant.id).search(text, updated_since)
     total = await query.count()
     facilities = await query.order_by("slug").offset(offset).limit(limit)
-    slugs = await _provider_slugs(ctx.tenant_id, facilities)
-    items = [AdminFacilitySummary(**_summary_fields(f, slugs)) for f in facilities]
+    slugs = await _provider_slugs(tenant.id, facilities)
+    now = _this_minute()
+    items = [
+        AdminFacilitySummary(
+            **_summary_fields(f, Tariff.model_validate(f.tariff), slugs, tenant.currency, now)
+        )
+        for f in facilities
+    ]
     return AdminFacilityPage(items=items, total=total, limit=limit, offset=offset)
 
 

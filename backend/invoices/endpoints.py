@@ -123,8 +123,10 @@ async def invoice_print_link(ctx: TenantOperator, services: Services, invoice_id
     response_class=HTMLResponse,
     responses={
         200: {"description": "The invoice as a page to print"},
-        401: {"description": "An expired or forged link: a page saying so"},
-        404: {"description": "The invoice no longer exists"},
+        # Pages, not JSON: people open the link in a browser tab.
+        401: {"content": {"text/html": {}}, "description": "An expired or forged link: a page saying so"},
+        404: {"content": {"text/html": {}}, "description": "The invoice no longer exists: a page saying so"},
+        **errors(422),
     },
 )
 async def printed_invoice(

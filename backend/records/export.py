@@ -75,7 +75,7 @@ def csv_row(row: dict[str, Any]) -> tuple[str, ...]:
 
 def _money(row: dict[str, Any], name: str) -> str:
     # The bare decimal ("12.50"; "1250" for a currency without minor units): the currency has its column.
-    return format_amount(row[name], row["currency"]).rsplit(" ", 1)[0]
+    return format_amount(row[name], row["currency"], grouped=False).rsplit(" ", 1)[0]
 
 
 async def csv_chunks(f: RecordFilter, page_size: int = EXPORT_PAGE_SIZE) -> AsyncIterator[str]:

@@ -132,7 +132,8 @@ async def resolve_ticket(
     ctx: TenantOperator, number: Number, body: TicketResolve, services: Services
 ) -> TicketResolution:
     """Resolve with an answer for the driver; a dispute also with `outcome` `upheld` or `rejected`.
-    Upholding a dispute of a stay voids its issued invoice. No money is moved: when the driver paid,
-    `refund_due` and `next_step` say what to refund. Recorded in the audit log; the driver's app is
-    told (`ticket_resolved`)."""
+    Upholding a dispute of a stay voids its issued invoice. When the driver paid, `refund_due` says
+    how much; with `refund: true` it goes back to the card they paid with (`refund_started`; the ticket
+    gets a message when the gateway confirms), otherwise `next_step` says what to refund. Recorded in
+    the audit log; the driver's app is told (`ticket_resolved`)."""
     return await resolve.resolve(services, ctx, number, body)

@@ -1,6 +1,7 @@
 """Resolving a ticket. A question is answered with a text; a dispute also with an outcome. An upheld
-dispute of a stay voids the stay's issued invoice; money already taken is not moved here: the answer
-says what was paid, and refunding it is the operator's next step (in the payments screen)."""
+dispute of a stay voids the stay's issued invoice. Money already taken is refunded when the operator
+asks for it (`refund: true`: the `dispute_refund` job, see `backend.support.refunds`); otherwise the
+answer says what was paid and that refunding it is the operator's next step."""
 
 from datetime import UTC, datetime
 from typing import Any
@@ -15,6 +16,7 @@ from backend.models import Invoice, Payment, Ticket, TicketMessage
 from backend.support.admin_service import ticket_detail
 from backend.support.evidence import invoice_number
 from backend.support.notify import tell_driver
+from backend.support.refunds import schedule_refund
 from backend.support.repository import TicketRepository
 from shared.errors import ErrorCode, ParkflowError
 from shared.money import format_amount
@@ -46,6 +48,8 @@ def _check(ticket: Ticket, body: TicketResolve) -> None:
         raise _invalid("'outcome': a dispute is resolved as 'upheld' (the driver is right) or 'rejected'.")
     if ticket.kind == TicketKind.question and body.outcome is not None:
         raise _invalid("'outcome' is for disputes only; resolve a question with its 'resolution' text.")
+    if body.refund and body.outcome is not DisputeOutcome.upheld:
+        raise _invalid("'refund' is for upheld disputes only: a rejected charge stands.")
 
 
 async def _void_invoice(ctx: OperatorContext, ticket: Ticket, now: datetime) -> Invoice | None:
@@ -93,9 +97,15 @@ async def _refund_due(ticket: Ticket) -> RefundDue | None:
     )
 
 
-def _next_step(refund: RefundDue | None, paid_invoice: Invoice | None) -> str | None:
+def _next_step(refund: RefundDue | None, paid_invoice: Invoice | None, started: bool) -> str | None:
     steps = []
-    if refund is not None:
+    if refund is not None and started:
+        steps.append(
+            f"Refunding {format_amount(refund.amount, refund.currency)} to the driver's card "
+            f"({len(refund.payment_ids)} payment{'s' if len(refund.payment_ids) > 1 else ''}); the ticket "
+            "says when it has gone through."
+        )
+    elif refund is not None:
         steps.append(
             f"The driver paid {format_amount(refund.amount, refund.currency)} for this "
             f"({len(refund.payment_ids)} payment{'s' if len(refund.payment_ids) > 1 else ''}); "
@@ -128,6 +138,10 @@ async def resolve(
                 paid_invoice = invoice
         if upheld:
             refund = await _refund_due(ticket)
+        started = body.refund and refund is not None
+        if started:
+            assert refund is not None
+            await schedule_refund(ticket, refund.payment_ids)
         ticket.status = TicketStatus.resolved.value
         ticket.resolution = body.resolution
         ticket.outcome = body.outcome.value if body.outcome else None
@@ -165,12 +179,16 @@ async def resolve(
             details["voided_invoice"] = invoice_number(voided.number)
         if refund is not None:
             details["refund_due_amount"] = refund.amount
+            details["refund_started"] = started
         await record(ctx, ctx.tenant_id, "ticket.resolved", "ticket", ticket.id, details)
+    if started:
+        services.jobs.wake()
     await ticket.fetch_related("tenant")
     await tell_driver(services, ticket, DriverEventKind.ticket_resolved, body.resolution)
     return TicketResolution(
         ticket=await ticket_detail(ticket),
         voided_invoice=invoice_number(voided.number) if voided else None,
         refund_due=refund,
-        next_step=_next_step(refund, paid_invoice),
+        refund_started=started,
+        next_step=_next_step(refund, paid_invoice, started),
     )

@@ -104,15 +104,28 @@ class AdminFacilitySummary(ContractModel):
     detection: Detection
     provider: ProviderRef
     center: Position | None = Field(description="A point inside the outline; null without geometry")
+    has_outline: bool = Field(description="Whether the facility has an outline (`geometry`)", examples=[True])
+    grace_minutes: int = Field(
+        description="Minutes after paid time ends before a car counts as unpaid", examples=[15]
+    )
+    currency: str = Field(
+        description="The operator's currency; amounts are in its minor units", examples=["EUR"]
+    )
+    tariff_text: str = Field(
+        description="The tariff in one sentence, amounts without the currency",
+        examples=["First 15 min free, then 0.75 per 15 min, max 24.00 a day"],
+    )
+    hour_amount: int = Field(
+        description="Parking for one hour starting now (this minute), before the service fee, in minor "
+        "units; daily caps counted in the facility's time zone",
+        examples=[225],
+    )
     updated_at: datetime = Field(examples=["2026-03-30T14:23:00Z"])
 
 
 class AdminFacility(AdminFacilitySummary):
     geometry: dict[str, Any] | None = Field(description="GeoJSON Polygon or MultiPolygon, WGS84 [lon, lat]")
     tariff: Tariff
-    tariff_text: str = Field(examples=["First 15 min free, then 0.75 per 15 min, max 24.00 a day"])
-    currency: str = Field(examples=["EUR"])
-    grace_minutes: int = Field(examples=[15])
     early_stop: EarlyStop
     address: str | None
     notices: list[str] = Field(examples=[["Height limit 2.1 m"]])

@@ -273,6 +273,12 @@ class TicketResolve(ContractModel):
         examples=["Your pass was valid; we voided the invoice."],
     )
     outcome: DisputeOutcome | None = Field(default=None, description="Disputes only, required there")
+    refund: bool = Field(
+        default=False,
+        description="Upheld disputes only: refund what the driver paid for the stay or session, to the "
+        "card they paid with (started at once, retried until the card network confirms)",
+        examples=[True],
+    )
 
 
 class RefundDue(BaseModel):
@@ -287,6 +293,9 @@ class TicketResolution(BaseModel):
     ticket: AdminTicket
     voided_invoice: str | None = Field(default=None, description="The invoice voided by an upheld dispute")
     refund_due: RefundDue | None = None
+    refund_started: bool = Field(
+        default=False, description="`refund_due` is being refunded (asked for with `refund: true`)"
+    )
     next_step: str | None = Field(default=None, examples=["Refund 6.15 EUR (payment ...) to the driver."])
 
 

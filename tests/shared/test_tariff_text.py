@@ -77,7 +77,7 @@ def test_describe_tariff(tariff: Tariff, text: str) -> None:
 
 def test_amounts_follow_the_currency_exponent() -> None:
     tariff = make_tariff(60, (0, 300), daily_max_amount=2000)
-    assert describe_tariff(tariff, "JPY") == "300 per hour, max 2000 a day"
+    assert describe_tariff(tariff, "JPY") == "300 per hour, max 2,000 a day"
     assert describe_tariff(tariff, "KWD") == "0.300 per hour, max 2.000 a day"
 
 

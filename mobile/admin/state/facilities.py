@@ -1,20 +1,18 @@
 """The operator's facilities at a glance (zone, detection, capacity, grace, what an hour costs) and the
 operator's branding (name and colour of the portal header)."""
 
-import asyncio
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 
 import flet as ft
 
 from mobile.admin.state.session import AdminSession
 from mobile.services.admin_api import HttpAdminApi
 from mobile.services.errors import ApiError
-from shared.pricing import quote
 from shared.schemas.admin import TenantOut
-from shared.schemas.admin_facilities import AdminFacility, AdminFacilityPage
+from shared.schemas.admin_facilities import AdminFacilityPage, AdminFacilitySummary
 
-_DETAIL_CALLS = 6  # facilities fetched at once: a big operator's list fills in quickly, the API stays calm
+PAGE_SIZE = 200  # the most the API gives in one page
+MAX_PAGES = 50  # 10,000 facilities: a bound, so a list that keeps shifting cannot page forever
 _HEX = "0123456789ABCDEF"
 
 
@@ -31,8 +29,8 @@ class FacilityRow:
     has_outline: bool
 
 
-def row_of(facility: AdminFacility, now: datetime) -> FacilityRow:
-    hour = quote(facility.tariff, now, now + timedelta(hours=1), facility.timezone).parking_amount
+def row_of(facility: AdminFacilitySummary) -> FacilityRow:
+    """A row as the list shows it; the API prices the hour (from this minute, in the facility's zone)."""
     return FacilityRow(
         slug=facility.slug,
         name=facility.name,
@@ -40,9 +38,9 @@ def row_of(facility: AdminFacility, now: datetime) -> FacilityRow:
         detection=facility.detection.value,
         capacity=facility.capacity,
         grace_minutes=facility.grace_minutes,
-        hour_amount=hour,
+        hour_amount=facility.hour_amount,
         currency=facility.currency,
-        has_outline=facility.geometry is not None,
+        has_outline=facility.has_outline,
     )
 
 
@@ -64,17 +62,25 @@ class FacilitiesState:
     error: str | None = None
     notice: str | None = None
 
+    async def _all_facilities(self) -> tuple[list[AdminFacilitySummary], int]:
+        """Every facility of the operator, a page of `PAGE_SIZE` at a time (at most `MAX_PAGES`)."""
+        by_slug: dict[str, AdminFacilitySummary] = {}
+        total = 0
+        for number in range(MAX_PAGES):
+            page = await self.api.get(
+                "/facilities", AdminFacilityPage, limit=PAGE_SIZE, offset=number * PAGE_SIZE
+            )
+            # By slug: a facility added meanwhile shifts the pages, and one may come twice.
+            by_slug.update((item.slug, item) for item in page.items)
+            total = page.total
+            if len(page.items) < PAGE_SIZE or (number + 1) * PAGE_SIZE >= total:
+                break
+        return list(by_slug.values()), total
+
     async def load(self, tenant_slug: str | None = None) -> None:
         self.loading = True
         try:
-            page = await self.api.get("/facilities", AdminFacilityPage, limit=200)
-            limit = asyncio.Semaphore(_DETAIL_CALLS)
-
-            async def detail(slug: str) -> AdminFacility:
-                async with limit:
-                    return await self.api.get(f"/facilities/{slug}", AdminFacility)
-
-            facilities = await asyncio.gather(*(detail(item.slug) for item in page.items))
+            facilities, total = await self._all_facilities()
             if tenant_slug:
                 self.tenant = await self.api.get(f"/tenants/{tenant_slug}", TenantOut)
         except ApiError as exc:
@@ -82,9 +88,8 @@ class FacilitiesState:
             return
         finally:
             self.loading = False
-        now = datetime.now(UTC).replace(second=0, microsecond=0)
-        self.rows = sorted((row_of(f, now) for f in facilities), key=lambda r: r.name.lower())
-        self.total, self.error, self.loaded = page.total, None, True
+        self.rows = sorted((row_of(f) for f in facilities), key=lambda r: r.name.lower())
+        self.total, self.error, self.loaded = total, None, True
 
     async def save_branding(self, session: AdminSession, *, display_name: str, primary_color: str) -> None:
         """The operator's name and colour in the portal header; the header follows at once."""

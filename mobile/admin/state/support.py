@@ -50,6 +50,22 @@ def minutes_text(minutes: float | None) -> str:
     return f"{hours} h {rest} min" if rest else f"{hours} h"
 
 
+def refundable(ticket: AdminTicket) -> tuple[int, str] | None:
+    """What the driver paid for the disputed stay or session and still has not got back."""
+    evidence = ticket.evidence
+    if evidence is None:
+        return None
+    payments = (
+        evidence.stay.payments if evidence.stay else evidence.session.payments if evidence.session else []
+    )
+    kept = [
+        p for p in payments if p.status in ("captured", "partially_refunded") and p.amount > p.refunded_amount
+    ]
+    if not kept:
+        return None
+    return sum(p.amount - p.refunded_amount for p in kept), kept[0].currency
+
+
 def upholding_effect(ticket: AdminTicket) -> str:
     """What upholding this dispute will do, said before the operator decides."""
     evidence = ticket.evidence
@@ -67,15 +83,15 @@ def upholding_effect(ticket: AdminTicket) -> str:
             parts.append("The stay is waived: the driver owes nothing for it.")
         if stay.paid_amount:
             parts.append(
-                f"{format_amount(stay.paid_amount, stay.currency)} was paid: you will be told to refund it "
-                "(no money moves automatically)."
+                f"{format_amount(stay.paid_amount, stay.currency)} was paid: tick the refund below to send "
+                "it back to the driver's card, or refund it yourself."
             )
     elif session is not None:
         kept = session.total_amount - session.refunded_amount
         if kept > 0:
             parts.append(
-                f"{format_amount(kept, session.currency)} was paid for the session: you will be told to "
-                "refund it (no money moves automatically)."
+                f"{format_amount(kept, session.currency)} was paid for the session: tick the refund below "
+                "to send it back to the driver's card, or refund it yourself."
             )
         else:
             parts.append("Nothing was paid for this session, so nothing is refunded.")
@@ -213,7 +229,9 @@ class SupportState:
             f"Ticket #{number} is unassigned.",
         )
 
-    async def resolve(self, answer: str, outcome: DisputeOutcome | None = None) -> None:
+    async def resolve(
+        self, answer: str, outcome: DisputeOutcome | None = None, *, refund: bool = False
+    ) -> None:
         ticket = self.ticket
         if ticket is None:
             return
@@ -226,6 +244,7 @@ class SupportState:
         body: dict[str, Any] = {"resolution": answer.strip()}
         if ticket.kind is TicketKind.dispute:
             body["outcome"] = outcome.value if outcome else None
+            body["refund"] = refund and outcome is DisputeOutcome.upheld
         self.busy = True
         try:
             done = await self.api.send("POST", f"/tickets/{ticket.number}/resolve", TicketResolution, body)
@@ -261,7 +280,9 @@ def resolution_text(done: TicketResolution) -> str:
     said += "."
     if done.voided_invoice:
         said += f" Invoice {done.voided_invoice} is void."
-    if done.next_step:
+    if done.refund_started and done.next_step:
+        said += f" {done.next_step}"
+    elif done.next_step:
         said += f" Next: {done.next_step}"
     elif done.refund_due is None and ticket.outcome is DisputeOutcome.upheld:
         said += " Nothing was paid, so there is nothing to refund."

@@ -4,7 +4,7 @@ import flet as ft
 
 from mobile.admin.context import use_admin, use_screen
 from mobile.admin.state.audit import OBJECT_TYPES, AuditState, describe
-from mobile.admin.views.common import act, card, heading, local_time, table
+from mobile.admin.views.common import act, card, heading, local_time, table, typed_field
 from mobile.components.common import empty, error_text, loading
 
 _ALL = "all"
@@ -16,12 +16,6 @@ def Filters(state: AuditState) -> ft.Control:
         lambda: {"actor": state.actor, "from_day": state.from_day, "to_day": state.to_day}
     ).current
     version, set_version = ft.use_state(0)
-
-    def keep(name: str):
-        def handler(e) -> None:
-            typed[name] = e.control.value or ""
-
-        return handler
 
     async def pick_type(e) -> None:
         value = e.control.value or _ALL
@@ -47,33 +41,13 @@ def Filters(state: AuditState) -> ft.Control:
                 + [ft.DropdownOption(key=k, text=v) for k, v in OBJECT_TYPES.items()],
                 on_select=pick_type,
             ),
-            ft.TextField(
-                key=f"a{version}",
-                label="Done by (e-mail or 'system')",
-                value=typed["actor"],
-                width=260,
-                dense=True,
-                on_change=keep("actor"),
-                on_submit=apply,
+            typed_field(
+                typed, "actor", "Done by (e-mail or 'system')", key=f"a{version}", width=260, on_submit=apply
             ),
-            ft.TextField(
-                key=f"f{version}",
-                label="From (YYYY-MM-DD)",
-                value=typed["from_day"],
-                width=190,
-                dense=True,
-                on_change=keep("from_day"),
-                on_submit=apply,
+            typed_field(
+                typed, "from_day", "From (YYYY-MM-DD)", key=f"f{version}", width=190, on_submit=apply
             ),
-            ft.TextField(
-                key=f"u{version}",
-                label="To (YYYY-MM-DD)",
-                value=typed["to_day"],
-                width=190,
-                dense=True,
-                on_change=keep("to_day"),
-                on_submit=apply,
-            ),
+            typed_field(typed, "to_day", "To (YYYY-MM-DD)", key=f"u{version}", width=190, on_submit=apply),
             ft.FilledButton("Apply filters", icon=ft.Icons.FILTER_ALT, on_click=apply),
             ft.TextButton("Clear filters", on_click=clear),
         ],

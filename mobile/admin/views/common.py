@@ -1,7 +1,9 @@
-"""Pieces every admin screen uses: headings, tables, money and times, status chips, the copy-once box."""
+"""Pieces every admin screen uses: headings, tables, money and times, status chips, the copy-once box,
+and text fields keeping what the user typed."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import flet as ft
@@ -129,6 +131,48 @@ def secret_box(title: str, secret: str, note: str) -> ft.Control:
         border=ft.Border.all(1, ft.Colors.GREEN_700),
         border_radius=8,
         padding=14,
+    )
+
+
+def keep(
+    typed: dict[str, str], name: str, then: Callable[[str], object] | None = None
+) -> Callable[[ft.Event[ft.TextField]], None]:
+    """An on-change handler storing what the user types in `typed[name]`, then calling `then(text)` if
+    given (e.g. to preview it). The views hold `typed` in `ft.use_ref`: storing re-renders nothing."""
+
+    def on_change(e: ft.Event[ft.TextField]) -> None:
+        typed[name] = e.control.value or ""
+        if then is not None:
+            then(typed[name])
+
+    return on_change
+
+
+def typed_field(
+    typed: dict[str, str],
+    name: str,
+    label: str,
+    *,
+    key: str | None = None,
+    width: float | None = None,
+    on_submit: ft.ControlEventHandler[ft.TextField] | None = None,
+    then: Callable[[str], object] | None = None,
+    dense: bool = True,
+    **options: Any,
+) -> ft.TextField:
+    """A text field showing `typed[name]` and keeping what the user types there (see `keep`); `options`
+    are the TextField's own (read_only, hint_text, multiline, password…). Flet keeps what the browser
+    typed in a field whose key stays the same: a key with a version (`key=f"e{version}"`) gives a fresh
+    field, showing `typed[name]` again, once the version changes (e.g. to empty a form after a save)."""
+    return ft.TextField(
+        key=key,
+        label=label,
+        value=typed[name],
+        width=width,
+        dense=dense,
+        on_change=keep(typed, name, then),
+        on_submit=on_submit,
+        **options,
     )
 
 

@@ -4,7 +4,17 @@ import flet as ft
 
 from mobile.admin.context import use_admin, use_screen
 from mobile.admin.state.credentials import CredentialsState
-from mobile.admin.views.common import act, card, chip, heading, local_time, read_only_note, secret_box, table
+from mobile.admin.views.common import (
+    act,
+    card,
+    chip,
+    heading,
+    keep,
+    local_time,
+    read_only_note,
+    secret_box,
+    table,
+)
 from mobile.components.common import error_text, info_text
 
 
@@ -14,13 +24,10 @@ def _status(revoked_at) -> ft.Control:
 
 @ft.component
 def NewCredential(label: str, hint: str, create) -> ft.Control:
-    typed = ft.use_ref("")
-
-    def keep(e) -> None:
-        typed.current = e.control.value
+    typed = ft.use_ref(lambda: {"name": ""}).current
 
     async def submit(_=None) -> None:
-        await create(typed.current or "")
+        await create(typed["name"])
 
     return ft.Row(
         [
@@ -29,7 +36,7 @@ def NewCredential(label: str, hint: str, create) -> ft.Control:
                 hint_text=hint,
                 width=280,
                 dense=True,
-                on_change=keep,
+                on_change=keep(typed, "name"),
                 on_submit=submit,
             ),
             ft.FilledButton(f"Create {label}", icon=ft.Icons.ADD, on_click=submit),

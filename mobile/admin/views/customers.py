@@ -5,7 +5,7 @@ import flet as ft
 
 from mobile.admin.context import use_admin, use_screen
 from mobile.admin.state.customers import CustomersState, hit_title
-from mobile.admin.views.common import card, chip, heading, local_time, money, table
+from mobile.admin.views.common import card, chip, heading, keep, local_time, money, table
 from mobile.admin.views.support import tenant_timezone
 from mobile.admin.views.support_ticket import status_chip
 from mobile.components.common import error_text, loading
@@ -172,14 +172,11 @@ def _detail(page: CustomerDetail, tz: str | None) -> list[ft.Control]:
 def Customers() -> ft.Control:
     session = use_admin().session
     state: CustomersState = use_screen("customers", CustomersState)
-    typed = ft.use_ref(state.query)
+    typed = ft.use_ref(lambda: {"query": state.query}).current
     tz = tenant_timezone(session)
 
-    def keep(e) -> None:
-        typed.current = e.control.value
-
     async def search(_=None) -> None:
-        await state.search(typed.current or "")
+        await state.search(typed["query"])
 
     def opener(hit: CustomerHit):
         async def handler(_) -> None:
@@ -234,7 +231,7 @@ def Customers() -> ft.Control:
                     width=360,
                     dense=True,
                     autofocus=True,
-                    on_change=keep,
+                    on_change=keep(typed, "query"),
                     on_submit=search,
                 ),
                 ft.FilledButton("Find customer", icon=ft.Icons.SEARCH, on_click=search),

@@ -6,7 +6,7 @@ import flet as ft
 from mobile.admin.context import use_admin, use_screen
 from mobile.admin.state.facilities import FacilitiesState, FacilityRow
 from mobile.admin.state.facility_editor import FacilityEditorState
-from mobile.admin.views.common import card, chip, heading, money, read_only_note, table
+from mobile.admin.views.common import card, chip, heading, money, read_only_note, table, typed_field
 from mobile.admin.views.facility_editor import FacilityEditor
 from mobile.components.common import empty, error_text, info_text, loading
 
@@ -31,16 +31,11 @@ def BrandingCard(state: FacilitiesState) -> ft.Control:
     ).current
     shown, set_shown = ft.use_state(tenant.branding.primary_color)
 
-    def keep(name: str):
-        def handler(e) -> None:
-            typed[name] = e.control.value or ""
-            if name == "primary_color":
-                value = typed[name].strip()
-                value = value if value.startswith("#") else f"#{value}"
-                if len(value) == 7:
-                    set_shown(value)
-
-        return handler
+    def show_colour(text: str) -> None:
+        value = text.strip()
+        value = value if value.startswith("#") else f"#{value}"
+        if len(value) == 7:
+            set_shown(value)
 
     async def save(_) -> None:
         await state.save_branding(session, **typed)
@@ -58,19 +53,9 @@ def BrandingCard(state: FacilitiesState) -> ft.Control:
             ),
             ft.Row(
                 [
-                    ft.TextField(
-                        label="Operator name as shown",
-                        value=typed["display_name"],
-                        width=260,
-                        dense=True,
-                        on_change=keep("display_name"),
-                    ),
-                    ft.TextField(
-                        label="Primary colour (#RRGGBB)",
-                        value=typed["primary_color"],
-                        width=200,
-                        dense=True,
-                        on_change=keep("primary_color"),
+                    typed_field(typed, "display_name", "Operator name as shown", width=260),
+                    typed_field(
+                        typed, "primary_color", "Primary colour (#RRGGBB)", width=200, then=show_colour
                     ),
                     swatch,
                     ft.FilledButton("Save branding", icon=ft.Icons.PALETTE, on_click=save),

@@ -5,7 +5,7 @@ import flet as ft
 
 from mobile.admin.state.facility_editor import MAX_GRACE_MINUTES, FacilityEditorState
 from mobile.admin.state.tariff_draft import major
-from mobile.admin.views.common import act, card, chip, heading, money, read_only_note
+from mobile.admin.views.common import act, card, chip, heading, money, read_only_note, typed_field
 from mobile.admin.views.facility_parts import SignQr, outline_drawing, preview_panel
 from mobile.components.common import empty, error_text, info_text
 
@@ -150,12 +150,6 @@ def DetailsCard(editor: FacilityEditorState, editable: bool) -> ft.Control:
         }
     ).current
 
-    def keep(name: str):
-        def handler(e) -> None:
-            typed[name] = e.control.value or ""
-
-        return handler
-
     async def save(_) -> None:
         await editor.save_details(**typed)
 
@@ -164,57 +158,40 @@ def DetailsCard(editor: FacilityEditorState, editable: bool) -> ft.Control:
         [
             ft.Row(
                 [
-                    ft.TextField(
-                        label="Name",
-                        value=typed["name"],
-                        width=300,
-                        read_only=not editable,
-                        on_change=keep("name"),
-                        **_FIELD,
-                    ),
-                    ft.TextField(
-                        label="Capacity (spaces)",
-                        value=typed["capacity"],
-                        width=150,
-                        read_only=not editable,
-                        on_change=keep("capacity"),
-                        **_FIELD,
-                    ),
-                    ft.TextField(
-                        label="Grace period (minutes)",
-                        value=typed["grace_minutes"],
+                    typed_field(typed, "name", "Name", width=300, read_only=not editable),
+                    typed_field(typed, "capacity", "Capacity (spaces)", width=150, read_only=not editable),
+                    typed_field(
+                        typed,
+                        "grace_minutes",
+                        "Grace period (minutes)",
                         width=190,
                         helper=f"0–{MAX_GRACE_MINUTES} after paid time ends",
                         read_only=not editable,
-                        on_change=keep("grace_minutes"),
-                        **_FIELD,
                     ),
                 ],
                 spacing=10,
                 wrap=True,
                 vertical_alignment=ft.CrossAxisAlignment.START,
             ),
-            ft.TextField(
-                label="Notices before paying (one a line, at most 10)",
+            typed_field(
+                typed,
+                "notices",
+                "Notices before paying (one a line, at most 10)",
                 width=640,
-                value=typed["notices"],
                 multiline=True,
                 min_lines=2,
                 max_lines=5,
                 read_only=not editable,
-                on_change=keep("notices"),
-                **_FIELD,
             ),
-            ft.TextField(
-                label="Rules of the lot",
+            typed_field(
+                typed,
+                "rules",
+                "Rules of the lot",
                 width=640,
-                value=typed["rules"],
                 multiline=True,
                 min_lines=2,
                 max_lines=6,
                 read_only=not editable,
-                on_change=keep("rules"),
-                **_FIELD,
             ),
             *(
                 [ft.FilledButton("Save details", icon=ft.Icons.SAVE, on_click=save, disabled=editor.saving)]
@@ -268,12 +245,6 @@ def ProductsCard(editor: FacilityEditorState, editable: bool) -> ft.Control:
     form_key, set_form_key = ft.use_state(0)
     currency = editor.currency
 
-    def keep(store: dict, name: str):
-        def handler(e) -> None:
-            store[name] = e.control.value or ""
-
-        return handler
-
     async def add(_) -> None:
         if await editor.add_product(**typed):
             typed.update(name="", price="", days="30")
@@ -320,27 +291,9 @@ def ProductsCard(editor: FacilityEditorState, editable: bool) -> ft.Control:
     def cells(product) -> list[ft.Control | str]:
         if editing == product.slug:
             return [
-                ft.TextField(
-                    label="Name",
-                    value=edit_typed["name"],
-                    width=170,
-                    on_change=keep(edit_typed, "name"),
-                    **_FIELD,
-                ),
-                ft.TextField(
-                    label="Price",
-                    value=edit_typed["price"],
-                    width=90,
-                    on_change=keep(edit_typed, "price"),
-                    **_FIELD,
-                ),
-                ft.TextField(
-                    label="Days",
-                    value=edit_typed["days"],
-                    width=70,
-                    on_change=keep(edit_typed, "days"),
-                    **_FIELD,
-                ),
+                typed_field(edit_typed, "name", "Name", width=170),
+                typed_field(edit_typed, "price", "Price", width=90),
+                typed_field(edit_typed, "days", "Days", width=70),
             ]
         return [product.name, money(product.amount, product.currency), f"{product.days} days"]
 
@@ -380,31 +333,16 @@ def ProductsCard(editor: FacilityEditorState, editable: bool) -> ft.Control:
         body.append(
             ft.Row(
                 [
-                    ft.TextField(
+                    typed_field(
+                        typed,
+                        "name",
+                        "New pass name",
                         key=f"pn{form_key}",
-                        label="New pass name",
-                        value=typed["name"],
                         hint_text="Monthly pass",
                         width=200,
-                        on_change=keep(typed, "name"),
-                        **_FIELD,
                     ),
-                    ft.TextField(
-                        key=f"pp{form_key}",
-                        label=f"Price ({currency})",
-                        value=typed["price"],
-                        width=120,
-                        on_change=keep(typed, "price"),
-                        **_FIELD,
-                    ),
-                    ft.TextField(
-                        key=f"pd{form_key}",
-                        label="Valid (days)",
-                        value=typed["days"],
-                        width=110,
-                        on_change=keep(typed, "days"),
-                        **_FIELD,
-                    ),
+                    typed_field(typed, "price", f"Price ({currency})", key=f"pp{form_key}", width=120),
+                    typed_field(typed, "days", "Valid (days)", key=f"pd{form_key}", width=110),
                     ft.FilledButton("Add pass", icon=ft.Icons.ADD, on_click=add),
                 ],
                 spacing=10,

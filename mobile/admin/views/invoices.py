@@ -5,7 +5,7 @@ import flet as ft
 
 from mobile.admin.context import use_admin, use_screen
 from mobile.admin.state.invoices import STATUS_FILTERS, InvoicesState
-from mobile.admin.views.common import act, card, chip, heading, local_time, money, read_only_note, table
+from mobile.admin.views.common import act, card, chip, heading, keep, local_time, money, read_only_note, table
 from mobile.components.common import error_text, info_text
 from shared.schemas.admin_invoices import InvoiceOut
 
@@ -40,16 +40,13 @@ def _customer(invoice: InvoiceOut) -> ft.Control:
 @ft.component
 def InvoiceAction(state: InvoicesState, invoice: InvoiceOut, action: str, close) -> ft.Control:
     """Mark paid (the payment's reference) or void (a reason, confirmed by the button's words)."""
-    typed = ft.use_ref("")
-
-    def keep(e) -> None:
-        typed.current = e.control.value or ""
+    typed = ft.use_ref(lambda: {"text": ""}).current
 
     async def submit(_=None) -> None:
         done = (
-            await state.mark_paid(invoice, typed.current or "")
+            await state.mark_paid(invoice, typed["text"])
             if action == "paid"
-            else await state.void(invoice, typed.current or "")
+            else await state.void(invoice, typed["text"])
         )
         if done:
             close()
@@ -71,7 +68,9 @@ def InvoiceAction(state: InvoicesState, invoice: InvoiceOut, action: str, close)
         title,
         [
             ft.Text(explain),
-            ft.TextField(label=label, hint_text=hint, width=420, on_change=keep, on_submit=submit),
+            ft.TextField(
+                label=label, hint_text=hint, width=420, on_change=keep(typed, "text"), on_submit=submit
+            ),
             ft.Row(
                 [
                     ft.FilledButton(button, on_click=submit),
@@ -88,7 +87,7 @@ def Invoices() -> ft.Control:
     state: InvoicesState = use_screen("invoices", InvoicesState)
     launcher = ft.use_memo(ft.UrlLauncher, [])
     acting, set_acting = ft.use_state(None)  # (invoice, "paid" | "void")
-    plate = ft.use_ref(state.plate)
+    typed = ft.use_ref(lambda: {"plate": state.plate}).current
     can_act = session.role in ("tenant_admin", "operator") and not session.read_only
 
     async def load() -> None:
@@ -99,11 +98,8 @@ def Invoices() -> ft.Control:
     async def pick_status(e) -> None:
         await state.set_status(None if e.control.value in (None, ALL) else e.control.value)
 
-    def keep(e) -> None:
-        plate.current = e.control.value or ""
-
     async def search(_=None) -> None:
-        await state.search(plate.current or "")
+        await state.search(typed["plate"])
 
     def printer(invoice: InvoiceOut):
         async def print_page(_) -> None:
@@ -184,7 +180,7 @@ def Invoices() -> ft.Control:
                         width=200,
                         dense=True,
                         prefix_icon=ft.Icons.SEARCH,
-                        on_change=keep,
+                        on_change=keep(typed, "plate"),
                         on_submit=search,
                     ),
                     ft.FilledButton("Search invoices", icon=ft.Icons.SEARCH, on_click=search),

@@ -3,6 +3,7 @@
 import flet as ft
 
 from mobile.admin.context import use_admin
+from mobile.admin.views.common import keep
 from mobile.components.common import error_text
 
 
@@ -10,12 +11,6 @@ from mobile.components.common import error_text
 def Login(route: str) -> ft.View:
     session = use_admin().session
     typed: dict[str, str] = ft.use_ref(lambda: {"email": "", "password": ""}).current
-
-    def keep(key: str):
-        def on_change(e) -> None:
-            typed[key] = e.control.value
-
-        return on_change
 
     async def submit(_=None) -> None:
         await session.sign_in(typed["email"], typed["password"])
@@ -32,13 +27,15 @@ def Login(route: str) -> ft.View:
                     ),
                     ft.Text("Sign in with your work account.", color=ft.Colors.ON_SURFACE_VARIANT),
                     ft.TextField(
-                        label="Work email", keyboard_type=ft.KeyboardType.EMAIL, on_change=keep("email")
+                        label="Work email",
+                        keyboard_type=ft.KeyboardType.EMAIL,
+                        on_change=keep(typed, "email"),
                     ),
                     ft.TextField(
                         label="Password",
                         password=True,
                         can_reveal_password=True,
-                        on_change=keep("password"),
+                        on_change=keep(typed, "password"),
                         on_submit=submit,
                     ),
                     error_text(session.error),

@@ -6,7 +6,7 @@ import flet as ft
 from mobile.admin.context import use_admin, use_screen
 from mobile.admin.state.session import AdminSession
 from mobile.admin.state.sessions import SESSION_STATUSES, STAY_STATUSES, SessionsState, duration_text
-from mobile.admin.views.common import act, chip, heading, local_time, money, table
+from mobile.admin.views.common import act, chip, heading, keep, local_time, money, table, typed_field
 from mobile.admin.views.timeline import Timeline
 from mobile.components.common import error_text, info_text
 from shared.schemas.admin_records import RecordRow
@@ -33,18 +33,16 @@ def _amount(row: RecordRow) -> ft.Control:
 @ft.component
 def Filters(state: SessionsState) -> ft.Control:
     f = state.filters
-    plate = ft.use_ref(f.plate)
-    day_from = ft.use_ref(f.day_from.isoformat() if f.day_from else "")
-    day_to = ft.use_ref(f.day_to.isoformat() if f.day_to else "")
-
-    def keep(ref):
-        def on_change(e) -> None:
-            ref.current = e.control.value or ""
-
-        return on_change
+    typed = ft.use_ref(
+        lambda: {
+            "plate": f.plate,
+            "day_from": f.day_from.isoformat() if f.day_from else "",
+            "day_to": f.day_to.isoformat() if f.day_to else "",
+        }
+    ).current
 
     async def search(_=None) -> None:
-        await state.search(plate.current or "", day_from.current or "", day_to.current or "")
+        await state.search(typed["plate"], typed["day_from"], typed["day_to"])
 
     async def pick_facility(e) -> None:
         await state.apply(facility=None if e.control.value in (None, ALL) else e.control.value)
@@ -56,7 +54,7 @@ def Filters(state: SessionsState) -> ft.Control:
         await state.apply(status=None if e.control.value in (None, ALL) else e.control.value)
 
     async def clear(_) -> None:
-        plate.current, day_from.current, day_to.current = "", "", ""
+        typed.update(plate="", day_from="", day_to="")
         await state.clear()
 
     statuses = STAY_STATUSES if f.kind == "stay" else SESSION_STATUSES if f.kind == "session" else None
@@ -73,7 +71,7 @@ def Filters(state: SessionsState) -> ft.Control:
                 value=f.plate,
                 width=180,
                 prefix_icon=ft.Icons.SEARCH,
-                on_change=keep(plate),
+                on_change=keep(typed, "plate"),
                 on_submit=search,
                 **dense,
             ),
@@ -106,24 +104,8 @@ def Filters(state: SessionsState) -> ft.Control:
                 on_select=pick_status,
                 **dense,
             ),
-            ft.TextField(
-                label="From day",
-                hint_text="YYYY-MM-DD",
-                value=day_from.current,
-                width=130,
-                on_change=keep(day_from),
-                on_submit=search,
-                **dense,
-            ),
-            ft.TextField(
-                label="To day",
-                hint_text="YYYY-MM-DD",
-                value=day_to.current,
-                width=130,
-                on_change=keep(day_to),
-                on_submit=search,
-                **dense,
-            ),
+            typed_field(typed, "day_from", "From day", hint_text="YYYY-MM-DD", width=130, on_submit=search),
+            typed_field(typed, "day_to", "To day", hint_text="YYYY-MM-DD", width=130, on_submit=search),
             ft.FilledButton("Search", icon=ft.Icons.SEARCH, on_click=search),
             ft.TextButton("Clear filters", on_click=clear, disabled=not f.any),
         ],

@@ -6,7 +6,7 @@ import flet as ft
 from mobile.admin.context import use_admin, use_screen
 from mobile.admin.state.session import AdminSession
 from mobile.admin.state.support import ASSIGNEE_FILTERS, STATUS_FILTERS, SupportState, minutes_text
-from mobile.admin.views.common import card, chip, heading, local_time, table
+from mobile.admin.views.common import card, chip, heading, keep, local_time, table
 from mobile.admin.views.support_ticket import TicketDetail, status_chip
 from mobile.components.common import error_text, info_text, loading
 from shared.schemas.support import AdminTicketRow, SlaFigures, TicketKind, TicketStatus
@@ -107,13 +107,10 @@ def _choice(label: str, chosen: bool, on_click) -> ft.Control:
 
 @ft.component
 def Filters(state: SupportState) -> ft.Control:
-    typed = ft.use_ref(state.query)
-
-    def keep(e) -> None:
-        typed.current = e.control.value
+    typed = ft.use_ref(lambda: {"query": state.query}).current
 
     async def search(_=None) -> None:
-        await state.search(typed.current or "")
+        await state.search(typed["query"])
 
     def by_status(name: str):
         async def handler(_) -> None:
@@ -143,7 +140,7 @@ def Filters(state: SupportState) -> ft.Control:
                         value=state.query,
                         width=320,
                         dense=True,
-                        on_change=keep,
+                        on_change=keep(typed, "query"),
                         on_submit=search,
                     ),
                     ft.FilledTonalButton("Search", icon=ft.Icons.SEARCH, on_click=search),

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import flet as ft
 
 from mobile.admin.state.session import AdminSession
-from mobile.admin.state.support import SupportState, upholding_effect
-from mobile.admin.views.common import card, chip, local_time, money, read_only_note, table
+from mobile.admin.state.support import SupportState, refundable, upholding_effect
+from mobile.admin.views.common import card, chip, keep, local_time, money, read_only_note, table
 from mobile.components.common import error_text, info_text
 from shared.schemas.support import (
     AdminTicket,
@@ -81,15 +81,12 @@ def _bubble(message: TicketMessageOut, tz: str | None) -> ft.Control:
 
 @ft.component
 def Chat(state: SupportState, ticket: AdminTicket, tz: str | None, editable: bool) -> ft.Control:
-    typed = ft.use_ref("")
+    typed = ft.use_ref(lambda: {"answer": ""}).current
     version, set_version = ft.use_state(0)
 
-    def keep(e) -> None:
-        typed.current = e.control.value
-
     async def send(_=None) -> None:
-        if await state.reply(typed.current or ""):
-            typed.current = ""
+        if await state.reply(typed["answer"]):
+            typed["answer"] = ""
             set_version(version + 1)
 
     controls: list[ft.Control] = [_bubble(m, tz) for m in ticket.messages]
@@ -104,7 +101,7 @@ def Chat(state: SupportState, ticket: AdminTicket, tz: str | None, editable: boo
                         multiline=True,
                         min_lines=2,
                         max_lines=6,
-                        on_change=keep,
+                        on_change=keep(typed, "answer"),
                         expand=True,
                     )
                 ]
@@ -296,12 +293,11 @@ def _evidence(evidence: Evidence, tz: str | None) -> list[ft.Control]:
 
 @ft.component
 def Resolve(state: SupportState, ticket: AdminTicket) -> ft.Control:
-    answer = ft.use_ref("")
+    typed = ft.use_ref(lambda: {"note": ""}).current
     outcome, set_outcome = ft.use_state(None)
+    refund, set_refund = ft.use_state(True)  # upholding usually means the money goes back
     dispute = ticket.kind is TicketKind.dispute
-
-    def keep(e) -> None:
-        answer.current = e.control.value
+    paid = refundable(ticket) if dispute else None
 
     def choose(value: DisputeOutcome):
         def handler(_) -> None:
@@ -310,7 +306,10 @@ def Resolve(state: SupportState, ticket: AdminTicket) -> ft.Control:
         return handler
 
     async def resolve(_) -> None:
-        await state.resolve(answer.current or "", outcome)
+        await state.resolve(typed["note"], outcome, refund=refund and paid is not None)
+
+    def tick(e) -> None:
+        set_refund(bool(e.control.value))
 
     controls: list[ft.Control] = []
     if dispute:
@@ -349,6 +348,14 @@ def Resolve(state: SupportState, ticket: AdminTicket) -> ft.Control:
                 border_radius=8,
             ),
         ]
+        if outcome is DisputeOutcome.upheld and paid is not None:
+            controls.append(
+                ft.Checkbox(
+                    label=f"Refund {money(*paid)} to the driver's card",
+                    value=refund,
+                    on_change=tick,
+                )
+            )
     controls += [
         ft.Row(
             [
@@ -358,7 +365,7 @@ def Resolve(state: SupportState, ticket: AdminTicket) -> ft.Control:
                     multiline=True,
                     min_lines=2,
                     max_lines=5,
-                    on_change=keep,
+                    on_change=keep(typed, "note"),
                     expand=True,
                 )
             ]

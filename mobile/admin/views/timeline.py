@@ -5,7 +5,16 @@ import flet as ft
 
 from mobile.admin.state.session import AdminSession
 from mobile.admin.state.sessions import SessionsState, duration_text
-from mobile.admin.views.common import SEVERITY_COLORS, card, chip, heading, local_time, money, read_only_note
+from mobile.admin.views.common import (
+    SEVERITY_COLORS,
+    card,
+    chip,
+    heading,
+    keep,
+    local_time,
+    money,
+    read_only_note,
+)
 from mobile.components.common import error_text, info_text
 from shared.schemas.admin_records import SessionDetail, StayDetail, TimelineItem
 
@@ -135,17 +144,10 @@ def summary(record: StayDetail | SessionDetail) -> ft.Control:
 
 @ft.component
 def CorrectPlate(state: SessionsState, close) -> ft.Control:
-    plate = ft.use_ref("")
-    reason = ft.use_ref("")
-
-    def keep(ref):
-        def on_change(e) -> None:
-            ref.current = e.control.value or ""
-
-        return on_change
+    typed = ft.use_ref(lambda: {"plate": "", "reason": ""}).current
 
     async def save(_=None) -> None:
-        if await state.correct_plate(plate.current or "", reason.current or ""):
+        if await state.correct_plate(typed["plate"], typed["reason"]):
             close()
 
     return card(
@@ -157,12 +159,14 @@ def CorrectPlate(state: SessionsState, close) -> ft.Control:
             ),
             ft.Row(
                 [
-                    ft.TextField(label="Corrected plate", width=200, on_change=keep(plate), on_submit=save),
+                    ft.TextField(
+                        label="Corrected plate", width=200, on_change=keep(typed, "plate"), on_submit=save
+                    ),
                     ft.TextField(
                         label="Reason for the correction",
                         hint_text="e.g. camera misread 8 as 3",
                         expand=True,
-                        on_change=keep(reason),
+                        on_change=keep(typed, "reason"),
                         on_submit=save,
                     ),
                 ]
@@ -179,23 +183,16 @@ def CorrectPlate(state: SessionsState, close) -> ft.Control:
 
 @ft.component
 def IssueInvoice(state: SessionsState, close) -> ft.Control:
-    bill_to = ft.use_ref("")
-    due_days = ft.use_ref("14")
+    typed = ft.use_ref(lambda: {"bill_to": "", "due_days": "14"}).current
     stay = state.stay
     assert stay is not None
 
-    def keep(ref):
-        def on_change(e) -> None:
-            ref.current = e.control.value or ""
-
-        return on_change
-
     async def issue(_=None) -> None:
-        text = (due_days.current or "14").strip()
+        text = (typed["due_days"] or "14").strip()
         if not text.isdigit() or not 1 <= int(text) <= 365:
             state.error = "Days until due: a whole number from 1 to 365."
             return
-        if await state.issue_invoice(bill_to.current or "", int(text)):
+        if await state.issue_invoice(typed["bill_to"], int(text)):
             close()
 
     return card(
@@ -214,10 +211,12 @@ def IssueInvoice(state: SessionsState, close) -> ft.Control:
                     ft.TextField(
                         label="Bill to (name and address)",
                         expand=True,
-                        on_change=keep(bill_to),
+                        on_change=keep(typed, "bill_to"),
                         on_submit=issue,
                     ),
-                    ft.TextField(label="Days until due", value="14", width=140, on_change=keep(due_days)),
+                    ft.TextField(
+                        label="Days until due", value="14", width=140, on_change=keep(typed, "due_days")
+                    ),
                 ]
             ),
             ft.Row(

@@ -4,7 +4,7 @@ import flet as ft
 
 from mobile.admin.context import use_admin, use_screen
 from mobile.admin.state.users import ROLE_HELP, ROLES, UsersState, role_label
-from mobile.admin.views.common import act, card, chip, heading, local_time, read_only_note, table
+from mobile.admin.views.common import act, card, chip, heading, local_time, read_only_note, table, typed_field
 from mobile.components.common import error_text, info_text, loading
 
 
@@ -12,12 +12,6 @@ from mobile.components.common import error_text, info_text, loading
 def NewUser(state: UsersState) -> ft.Control:
     typed = ft.use_ref(lambda: {"email": "", "name": "", "role": "operator", "password": ""}).current
     version, set_version = ft.use_state(0)
-
-    def keep(name: str):
-        def handler(e) -> None:
-            typed[name] = e.control.value or ""
-
-        return handler
 
     def pick_role(e) -> None:
         typed["role"] = e.control.value or "operator"
@@ -32,22 +26,8 @@ def NewUser(state: UsersState) -> ft.Control:
         [
             ft.Row(
                 [
-                    ft.TextField(
-                        key=f"e{version}",
-                        label="Work e-mail",
-                        value=typed["email"],
-                        width=250,
-                        dense=True,
-                        on_change=keep("email"),
-                    ),
-                    ft.TextField(
-                        key=f"n{version}",
-                        label="Name",
-                        value=typed["name"],
-                        width=200,
-                        dense=True,
-                        on_change=keep("name"),
-                    ),
+                    typed_field(typed, "email", "Work e-mail", key=f"e{version}", width=250),
+                    typed_field(typed, "name", "Name", key=f"n{version}", width=200),
                     ft.Dropdown(
                         key=f"r{version}",
                         label="Role",
@@ -57,15 +37,14 @@ def NewUser(state: UsersState) -> ft.Control:
                         options=[ft.DropdownOption(key=k, text=v) for k, v in ROLES.items()],
                         on_select=pick_role,
                     ),
-                    ft.TextField(
+                    typed_field(
+                        typed,
+                        "password",
+                        "First password",
                         key=f"p{version}",
-                        label="First password",
-                        value=typed["password"],
                         width=220,
-                        dense=True,
                         password=True,
                         can_reveal_password=True,
-                        on_change=keep("password"),
                     ),
                     ft.FilledButton("Add user", icon=ft.Icons.PERSON_ADD, on_click=add, disabled=state.busy),
                 ],

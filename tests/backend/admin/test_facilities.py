@@ -2,9 +2,10 @@
 
 import json
 
-from backend.models import Facility
+from backend.models import Facility, Tenant
 from shared.geo import InvalidGeometryError, parse_lot_geometry
 from tests.backend.admin.conftest import ADMIN, TARIFF, Operator, created, facility_body, square
+from tests.backend.drivers.conftest import counting_selects
 from tests.shared_data import INVALID_US_LOT_FIXTURE, find_data
 
 # The US downtown lots data set, or the copy of its one invalid lot when ../shared/data is absent.
@@ -171,6 +172,65 @@ async def test_list_pages_searches_and_filters_by_change_time(client, tenant_a: 
     too_many = await client.get(f"{ADMIN}/facilities", params={"limit": 500}, headers=tenant_a.admin)
     assert too_many.status_code == 422
     assert too_many.json()["code"] == "validation_error"
+
+
+# 20-minute increments, 1.00 each for the first 40 minutes and 1.50 after: an hour is 1.00 + 1.00 + 1.50,
+# whatever the time of day (no daily cap to reach).
+STEPPED = {
+    "increment_minutes": 20,
+    "segments": [{"from_minute": 0, "amount": 100}, {"from_minute": 40, "amount": 150}],
+}
+
+
+async def test_the_list_carries_what_the_list_screen_shows(client, tenant_a: Operator) -> None:
+    await Tenant.filter(id=tenant_a.tenant.id).update(currency="SEK")  # the operator's, not the facility's
+    body = facility_body("alpha-p2", "2345", geometry=None, tariff=STEPPED, grace_minutes=7)
+    await created(await client.post(f"{ADMIN}/facilities", json=body, headers=tenant_a.admin))
+
+    listed = await client.get(f"{ADMIN}/facilities", headers=tenant_a.enforcement)
+    assert listed.status_code == 200, listed.text
+    fields = ("slug", "grace_minutes", "currency", "tariff_text", "hour_amount", "has_outline")
+    assert [tuple(item[name] for name in fields) for item in listed.json()["items"]] == [
+        (
+            "alpha-p1",
+            15,
+            "SEK",
+            "First 15 min free, then 0.75 per 15 min, max 24.00 a day, stays up to 24 h",
+            3 * 75,  # the first started quarter is free, the next three cost 0.75 each
+            True,
+        ),
+        ("alpha-p2", 7, "SEK", "1.00 per 20 min for the first 40 min, then 1.50 per 20 min", 350, False),
+    ]
+    # The detail says the same: it is the summary and more.
+    for item in listed.json()["items"]:
+        detail = (await client.get(f"{ADMIN}/facilities/{item['slug']}", headers=tenant_a.admin)).json()
+        assert {name: detail[name] for name in fields} == {name: item[name] for name in fields}
+        assert detail["has_outline"] == (detail["geometry"] is not None)
+
+
+async def test_the_list_costs_the_same_queries_however_many_facilities(client, tenant_a: Operator) -> None:
+    linked = {"connection": "passport", "zone_id": "Z-2345"}
+    await created(
+        await client.post(
+            f"{ADMIN}/facilities",
+            json=facility_body("alpha-p2", "2345", provider=linked),
+            headers=tenant_a.admin,
+        )
+    )
+    with counting_selects() as few:
+        assert len((await client.get(f"{ADMIN}/facilities", headers=tenant_a.admin)).json()["items"]) == 2
+    for number in range(3, 9):
+        body = facility_body(
+            f"alpha-p{number}",
+            f"10{number}",
+            geometry=None if number % 2 else square(24.93 + number / 100, 60.168),
+            tariff=STEPPED if number % 3 else TARIFF,
+            provider={"connection": "passport", "zone_id": f"Z-{number}"} if number % 2 else "native",
+        )
+        await created(await client.post(f"{ADMIN}/facilities", json=body, headers=tenant_a.admin))
+    with counting_selects() as many:
+        assert len((await client.get(f"{ADMIN}/facilities", headers=tenant_a.admin)).json()["items"]) == 8
+    assert len(many) == len(few), many
 
 
 async def test_patch_changes_only_what_is_sent(client, tenant_a: Operator) -> None:

@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from backend.models import Driver, Facility, ParkingSession, Payment, Stay, Ticket
+from backend.models import Driver, Facility, ParkingSession, Payment, PaymentMethod, Stay, Ticket
+from backend.payments.gateways.registry import EXTRAS_KEY
 from shared.plates import normalize_plate
 from tests.backend.admin.conftest import ADMIN, Operator, created, make_operator_world
-from tests.backend.helpers import bearer, driver_token, register_driver
+from tests.backend.helpers import app_of, bearer, driver_token, register_driver
 
 ME = "/api/v1/me/tickets"
 TICKETS = f"{ADMIN}/tickets"
@@ -156,3 +157,33 @@ async def set_times(number: int, operator: Operator, **moments: datetime) -> Non
     """Move a ticket's timestamps (SLA figures are about when things happened)."""
     updated = await Ticket.filter(tenant_id=operator.tenant.id, number=number).update(**moments)
     assert updated == 1
+
+
+async def _card(client, person: Person) -> PaymentMethod:
+    response = await client.post(
+        "/api/v1/me/payment-methods", json={"token": "tok_visa"}, headers=person.headers
+    )
+    assert response.status_code == 201, response.text
+    return await PaymentMethod.get(driver_id=person.driver.id)
+
+
+async def charged_payment(client, operator, person: Person, amount: int, key: str, **paid_for) -> Payment:
+    """A payment captured on the driver's card through the sandbox gateway, as the charging flow does."""
+    card = await PaymentMethod.get_or_none(driver_id=person.driver.id) or await _card(client, person)
+    gateway = app_of(client).state.services.extras[EXTRAS_KEY].get("sandbox")
+    authorization = await gateway.authorize(card.processor_token, amount, "EUR", key)
+    await gateway.capture(authorization.charge_id)
+    return await Payment.create(
+        tenant_id=operator.tenant.id,
+        driver=person.driver,
+        payment_method=card,
+        purpose="stay" if "stay" in paid_for else "session",
+        idempotency_key=key,
+        gateway="sandbox",
+        charge_id=authorization.charge_id,
+        currency="EUR",
+        parking_amount=amount,
+        amount=amount,
+        status="captured",
+        **paid_for,
+    )

@@ -8,10 +8,13 @@ import json
 import cv2
 import numpy as np
 
-from mobile.admin.state.facilities import FacilitiesState
+from backend.facilities.values import facility_values
+from backend.models import Facility
+from mobile.admin.state.facilities import PAGE_SIZE, FacilitiesState, FacilityRow
 from mobile.admin.state.facility_editor import FacilityEditorState
 from shared.qr import parse_sign_payload
-from tests.backend.admin.conftest import square
+from shared.schemas.onboarding import FacilityEntry
+from tests.backend.admin.conftest import ADMIN, created, facility_body, square
 
 HELSINKI_SQUARE = square(24.95, 60.17)  # 0.001° x 0.001°: about 55 m east-west, 111 m north-south
 
@@ -29,18 +32,73 @@ def totals(editor: FacilityEditorState) -> list[tuple[str, int, int, int]]:
     ]
 
 
-async def test_the_list_shows_each_facility_with_what_an_hour_costs(alpha_admin, bravo) -> None:
+async def test_the_list_shows_each_facility_with_what_an_hour_costs(
+    alpha, alpha_admin, bravo, client
+) -> None:
+    hourly = {"increment_minutes": 60, "segments": [{"from_minute": 0, "amount": 300}]}
+    body = facility_body(
+        "alpha-garage", "2345", name="Alpha Garage", geometry=None, tariff=hourly, grace_minutes=5
+    )
+    await created(await client.post(f"{ADMIN}/facilities", json=body, headers=alpha.admin))
     state = FacilitiesState(alpha_admin.api)
     await state.load("alpha")
     assert state.error is None
-    assert [(r.name, r.zone_number, r.detection, r.capacity, r.grace_minutes) for r in state.rows] == [
-        ("Alpha P1", "1234", "anpr", 120, 15)
-    ]  # bravo's facility (same zone number) is not listed
-    row = state.rows[0]
-    # First 15 min free, then 0.75 per started 15 min: an hour is 3 x 0.75.
-    assert (row.hour_amount, row.currency, row.has_outline) == (225, "EUR", True)
+    # By name; bravo's facility (same zone number as alpha-p1) is not listed.
+    assert state.rows == [
+        FacilityRow(
+            slug="alpha-garage",
+            name="Alpha Garage",
+            zone_number="2345",
+            detection="anpr",
+            capacity=120,
+            grace_minutes=5,
+            hour_amount=300,
+            currency="EUR",
+            has_outline=False,
+        ),
+        FacilityRow(
+            slug="alpha-p1",
+            name="Alpha P1",
+            zone_number="1234",
+            detection="anpr",
+            capacity=120,
+            grace_minutes=15,
+            hour_amount=225,  # first 15 min free, then 0.75 per started 15 min: an hour is 3 x 0.75
+            currency="EUR",
+            has_outline=True,
+        ),
+    ]
+    assert state.total == 2
     assert state.tenant is not None
     assert state.tenant.name == "Alpha Parking Ltd"
+
+
+async def test_a_big_operators_list_is_read_to_the_last_page(alpha, alpha_admin) -> None:
+    count = PAGE_SIZE + 5  # and alpha-p1
+    entries = [
+        FacilityEntry.model_validate(
+            facility_body(f"alpha-x{n:03}", f"9{n:03}", geometry=None, grace_minutes=n % 60)
+        )
+        for n in range(count)
+    ]
+    await Facility.bulk_create(
+        [
+            Facility(tenant=alpha.tenant, slug=e.slug, **facility_values(e, "Europe/Helsinki", None))
+            for e in entries
+        ]
+    )
+    state = FacilitiesState(alpha_admin.api)
+    await state.load()
+    assert state.error is None
+    assert state.total == len(state.rows) == count + 1
+    assert len({r.slug for r in state.rows}) == count + 1
+    last = next(r for r in state.rows if r.slug == f"alpha-x{count - 1:03}")  # on the second page
+    assert (last.grace_minutes, last.hour_amount, last.currency, last.has_outline) == (
+        (count - 1) % 60,
+        225,
+        "EUR",
+        False,
+    )
 
 
 async def test_the_rates_preview_prices_the_draft_and_follows_edits(alpha_admin) -> None:

@@ -7,18 +7,21 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from backend.models import Invoice
-from mobile.admin.state.support import SupportState, minutes_text, upholding_effect
+from backend.support.refunds import DISPUTE_REFUND
+from mobile.admin.state.support import SupportState, minutes_text, refundable, upholding_effect
 from mobile.services.driver_api import HttpDriverApi
 from mobile.services.http import HttpTransport
 from mobile.services.tokens import MemoryTokenStore
 from shared.schemas.support import DisputeOutcome, MessageAuthor, TicketKind, TicketStatus
-from tests.backend.helpers import DRIVER_PASSWORD
+from tests.backend.anpr.world import run_jobs
+from tests.backend.helpers import DRIVER_PASSWORD, app_of
 from tests.backend.support.conftest import (
     Person,
     add_payment,
     add_session,
     add_stay,
     ago,
+    charged_payment,
     enforcement_key,
     make_person,
     set_times,
@@ -264,6 +267,32 @@ async def test_upholding_a_paid_session_dispute_names_the_refund(client, alpha, 
     assert state.resolution.refund_due.amount == 615
     assert state.notice is not None
     assert "Next: The driver paid 6.15 EUR" in state.notice
+
+
+async def test_upholding_with_the_refund_sends_the_money_back(client, alpha, alpha_operator) -> None:
+    bo = await make_person(client, "bo.berg@example.test", "XYZ-987")
+    session = await add_session(alpha, "XYZ-987", ago(hours=2), 60, driver=bo.driver)
+    payment = await charged_payment(client, alpha, bo, 615, "s1", session=session)
+    dispute = await (await phone(client, bo)).open_ticket(
+        "Charged for nothing", "The zone was closed.", TicketKind.dispute, session_id=str(session.id)
+    )
+    state = await desk(alpha_operator)
+    await state.open(dispute.number)
+    assert state.ticket is not None
+    assert refundable(state.ticket) == (615, "EUR")
+
+    await state.resolve("The zone was closed; refunding.", DisputeOutcome.upheld, refund=True)
+
+    assert state.error is None
+    assert state.notice is not None
+    assert "Refunding 6.15 EUR to the driver's card" in state.notice
+    await run_jobs(app_of(client), (DISPUTE_REFUND,))
+    await payment.refresh_from_db()
+    assert (payment.status, payment.refunded_amount) == ("refunded", 615)
+    await state.open(dispute.number)
+    assert state.ticket is not None
+    assert state.ticket.messages[-1].body.startswith("Refunded 6.15 EUR to Visa •••• 4242.")
+    assert refundable(state.ticket) is None  # nothing left to give back
 
 
 async def test_the_csv_export_has_the_filtered_tickets(client, alpha, alpha_operator) -> None:
