@@ -49,7 +49,8 @@ class Payment(Model):
         # The foreign keys are indexed for enforcement's recent payments of a plate (joined from its
         # stays, sessions and passes) and for finding what a stay, session or pass was paid with.
         indexes = (
-            ("tenant_id", "created_at"),
+            # Covering for the dashboard's revenue per quarter hour: answered from the index alone.
+            ("tenant_id", "created_at", "status", "currency", "amount", "refunded_amount"),
             ("driver_id", "created_at"),
             ("stay_id",),
             ("session_id",),

@@ -45,8 +45,9 @@ class Stay(Model):
             ("facility_id", "entered_at"),
             ("tenant_id", "plate_normalized"),
             ("driver_id", "entered_at"),
-            # Enforcement's paid-plates list: the open stays (exited_at IS NULL) and the just-left ones.
-            ("facility_id", "exited_at"),
+            # Enforcement's paid-plates list: the open stays (exited_at IS NULL) and the just-left ones;
+            # covering for the dashboard's collection rate (stays exited since, by status).
+            ("facility_id", "exited_at", "status", "currency", "total_amount", "paid_amount"),
         )
 
 

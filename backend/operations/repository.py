@@ -99,7 +99,8 @@ async def exited_stays(
     if until is not None:
         query = query.filter(exited_at__lt=until)
     rows = (
-        await query.annotate(n=Count("id"), owed=Sum("total_amount"), paid=Sum("paid_amount"))
+        # COUNT(status), not COUNT(id): the covering index (facility, exited_at, status, ...) answers alone.
+        await query.annotate(n=Count("status"), owed=Sum("total_amount"), paid=Sum("paid_amount"))
         .group_by("status")
         .values("status", "n", "owed", "paid")
     )

@@ -148,6 +148,16 @@ def keep(
     return on_change
 
 
+def follow(typed: dict[str, str], name: str, value: str) -> dict[str, str]:
+    """For a field whose text the state can also set (a search run from elsewhere, a cleared filter):
+    show the state's `value` when it changed since the last render, else what the user typed, which a
+    re-render (picking a filter) must not throw away."""
+    seen = f"{name}:seen"
+    if typed.get(seen) != value:
+        typed[name] = typed[seen] = value
+    return typed
+
+
 def typed_field(
     typed: dict[str, str],
     name: str,

@@ -5,7 +5,7 @@ import flet as ft
 
 from mobile.admin.context import use_admin, use_screen
 from mobile.admin.state.customers import CustomersState, hit_title
-from mobile.admin.views.common import card, chip, heading, keep, local_time, money, table
+from mobile.admin.views.common import card, chip, follow, heading, local_time, money, table, typed_field
 from mobile.admin.views.support import tenant_timezone
 from mobile.admin.views.support_ticket import status_chip
 from mobile.components.common import error_text, loading
@@ -224,14 +224,13 @@ def Customers() -> ft.Control:
         ),
         ft.Row(
             [
-                ft.TextField(
-                    label="Plate, e-mail or name",
+                typed_field(
+                    follow(typed, "query", state.query),
+                    "query",
+                    "Plate, e-mail or name",
                     hint_text="e.g. ABC-123, aino@, Virtanen",
-                    value=state.query,
                     width=360,
-                    dense=True,
                     autofocus=True,
-                    on_change=keep(typed, "query"),
                     on_submit=search,
                 ),
                 ft.FilledButton("Find customer", icon=ft.Icons.SEARCH, on_click=search),

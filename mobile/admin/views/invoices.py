@@ -5,7 +5,19 @@ import flet as ft
 
 from mobile.admin.context import use_admin, use_screen
 from mobile.admin.state.invoices import STATUS_FILTERS, InvoicesState
-from mobile.admin.views.common import act, card, chip, heading, keep, local_time, money, read_only_note, table
+from mobile.admin.views.common import (
+    act,
+    card,
+    chip,
+    follow,
+    heading,
+    keep,
+    local_time,
+    money,
+    read_only_note,
+    table,
+    typed_field,
+)
 from mobile.components.common import error_text, info_text
 from shared.schemas.admin_invoices import InvoiceOut
 
@@ -174,13 +186,12 @@ def Invoices() -> ft.Control:
                         + [ft.DropdownOption(key=s, text=s.capitalize()) for s in STATUS_FILTERS],
                         on_select=pick_status,
                     ),
-                    ft.TextField(
-                        label="Search plate",
-                        value=state.plate,
+                    typed_field(
+                        follow(typed, "plate", state.plate),
+                        "plate",
+                        "Search plate",
                         width=200,
-                        dense=True,
                         prefix_icon=ft.Icons.SEARCH,
-                        on_change=keep(typed, "plate"),
                         on_submit=search,
                     ),
                     ft.FilledButton("Search invoices", icon=ft.Icons.SEARCH, on_click=search),

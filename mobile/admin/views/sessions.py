@@ -6,7 +6,7 @@ import flet as ft
 from mobile.admin.context import use_admin, use_screen
 from mobile.admin.state.session import AdminSession
 from mobile.admin.state.sessions import SESSION_STATUSES, STAY_STATUSES, SessionsState, duration_text
-from mobile.admin.views.common import act, chip, heading, keep, local_time, money, table, typed_field
+from mobile.admin.views.common import act, chip, follow, heading, local_time, money, table, typed_field
 from mobile.admin.views.timeline import Timeline
 from mobile.components.common import error_text, info_text
 from shared.schemas.admin_records import RecordRow
@@ -65,15 +65,14 @@ def Filters(state: SessionsState) -> ft.Control:
     dense = {"dense": True}
     return ft.Row(
         [
-            ft.TextField(
-                label="Search plate",
+            typed_field(
+                follow(typed, "plate", f.plate),
+                "plate",
+                "Search plate",
                 hint_text="e.g. ABC-123",
-                value=f.plate,
                 width=180,
                 prefix_icon=ft.Icons.SEARCH,
-                on_change=keep(typed, "plate"),
                 on_submit=search,
-                **dense,
             ),
             ft.Dropdown(
                 label="Facility",

@@ -6,7 +6,7 @@ import flet as ft
 from mobile.admin.context import use_admin, use_screen
 from mobile.admin.state.session import AdminSession
 from mobile.admin.state.support import ASSIGNEE_FILTERS, STATUS_FILTERS, SupportState, minutes_text
-from mobile.admin.views.common import card, chip, heading, keep, local_time, table
+from mobile.admin.views.common import card, chip, follow, heading, local_time, table, typed_field
 from mobile.admin.views.support_ticket import TicketDetail, status_chip
 from mobile.components.common import error_text, info_text, loading
 from shared.schemas.support import AdminTicketRow, SlaFigures, TicketKind, TicketStatus
@@ -134,13 +134,12 @@ def Filters(state: SupportState) -> ft.Control:
         [
             ft.Row(
                 [
-                    ft.TextField(
-                        label="Search tickets",
+                    typed_field(
+                        follow(typed, "query", state.query),
+                        "query",
+                        "Search tickets",
                         hint_text="plate, e-mail, subject or #12",
-                        value=state.query,
                         width=320,
-                        dense=True,
-                        on_change=keep(typed, "query"),
                         on_submit=search,
                     ),
                     ft.FilledTonalButton("Search", icon=ft.Icons.SEARCH, on_click=search),

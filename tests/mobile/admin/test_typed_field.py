@@ -3,7 +3,7 @@ mobile/admin/views/common.py), checked on the controls they build, without a bro
 
 from types import SimpleNamespace
 
-from mobile.admin.views.common import keep, typed_field
+from mobile.admin.views.common import follow, keep, typed_field
 
 
 def typing(text: str | None) -> SimpleNamespace:
@@ -89,3 +89,13 @@ def test_keep_alone_is_the_same_handler_for_a_field_spelled_out() -> None:
     on_change(typing("ABC-123"))
 
     assert typed == {"query": "ABC-123"}
+
+
+def test_follow_keeps_what_was_typed_until_the_state_changes_it() -> None:
+    typed: dict[str, str] = {}
+    assert follow(typed, "plate", "ABC-123")["plate"] == "ABC-123"  # first render: the state's text
+    typed["plate"] = "ABC-1234"  # the user types on
+    assert follow(typed, "plate", "ABC-123")["plate"] == "ABC-1234"  # a re-render keeps it
+    assert follow(typed, "plate", "")["plate"] == ""  # the filters were cleared: the field follows
+    typed["plate"] = "XYZ"
+    assert follow(typed, "plate", "")["plate"] == "XYZ"
