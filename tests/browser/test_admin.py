@@ -8,7 +8,7 @@ import json
 import re
 import sqlite3
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import cv2
@@ -273,3 +273,71 @@ def test_an_invoice_opens_in_a_new_tab_to_print(admin) -> None:
     tab.screenshot(path=str(SHOTS / "admin_invoice_print.png"))
     app.see(re.compile(f"Invoice {number} opened in a new tab"))
     tab.close()
+
+
+def _driver_with_a_paid_stay(stack) -> tuple[dict[str, str], str, str]:
+    """A driver (card on file) whose car the Kamppi cameras saw for two hours and charged on exit:
+    their headers, the stay id and the plate."""
+    email, plate = f"{unique('dispute')}@example.test", unique("DS")[:8]
+    body = {"email": email, "password": "correct horse battery", "name": "Dora Lindqvist"}
+    assert httpx.post(f"{stack.api}/api/v1/auth/register", json=body, timeout=15).status_code == 201
+    login = {"username": email, "password": body["password"]}
+    access = httpx.post(f"{stack.api}/api/v1/auth/token", data=login, timeout=15).json()["access_token"]
+    driver = {"Authorization": f"Bearer {access}"}
+    for path, payload in (("vehicles", {"license_plate": plate}), ("payment-methods", {"token": "tok_visa"})):
+        added = httpx.post(f"{stack.api}/api/v1/me/{path}", json=payload, headers=driver, timeout=15)
+        assert added.status_code == 201, added.text
+    gate = {"Authorization": "Bearer whk_demo_helsinki_0123456789abcdef"}
+    left = datetime.now(UTC).replace(microsecond=0)
+    for event, at in (("entry", left - timedelta(hours=2)), ("exit", left)):
+        event_body = {"event": event, "plate": plate, "facility_id": "kamppi-p1", "timestamp": at.isoformat()}
+        seen = httpx.post(f"{stack.api}/webhook", json=event_body, headers=gate, timeout=15)
+        assert seen.status_code == 202, seen.text
+    stay_id = seen.json()["session_id"]
+    for _ in range(60):  # the exit is charged by a job: wait for the receipt
+        receipts = httpx.get(f"{stack.api}/api/v1/me/receipts", headers=driver, timeout=15).json()
+        if any(r.get("stay_id") == stay_id and r["kind"] == "charge" for r in receipts["items"]):
+            return driver, stay_id, plate
+        time.sleep(0.5)
+    raise AssertionError(f"the exit of {plate} was not charged")
+
+
+def test_an_upheld_dispute_is_refunded_to_the_drivers_card(admin, stack) -> None:
+    driver, stay_id, _ = _driver_with_a_paid_stay(stack)
+    ticket = {
+        "kind": "dispute",
+        "stay_id": stay_id,
+        "subject": "Charged twice?",
+        "body": "The gate was open.",
+    }
+    opened = httpx.post(f"{stack.api}/api/v1/me/tickets", json=ticket, headers=driver, timeout=15)
+    assert opened.status_code == 201, opened.text
+    number = opened.json()["number"]
+
+    app = admin()
+    app.sign_in(*OPERATOR)
+    app.section("Support")
+    app.tap(re.compile(f"^#{number}$"))
+    app.see("Chat with Dora Lindqvist")
+    app.tap("Uphold: the driver is right")
+    refund = app.page.get_by_role(
+        "checkbox", name=re.compile(r"^Refund \d+\.\d{2} EUR to the driver's card$")
+    )
+    refund.wait_for(timeout=20_000)
+    assert refund.is_checked()
+    app.fill("Resolution note for the driver", "The barrier was stuck open; your money goes back.")
+    app.tap("Resolve dispute")
+    app.see(re.compile(r"Refunding \d+\.\d{2} EUR to the driver's card"))
+    app.shot("admin_dispute_refunded")
+
+    for _ in range(60):  # the refund job, then the ticket's message
+        seen = httpx.get(
+            f"{stack.api}/api/v1/me/tickets/{opened.json()['id']}", headers=driver, timeout=15
+        ).json()
+        if seen["messages"][-1]["body"].startswith("Refunded"):
+            break
+        time.sleep(0.5)
+    assert re.match(r"Refunded \d+\.\d{2} EUR to Visa •••• 4242\.", seen["messages"][-1]["body"])
+    receipts = httpx.get(f"{stack.api}/api/v1/me/receipts", headers=driver, timeout=15).json()["items"]
+    paid = next(r for r in receipts if r.get("stay_id") == stay_id and r["kind"] == "charge")
+    assert paid["refunded_amount"] == paid["total_amount"] > 0
