@@ -1,6 +1,9 @@
 """Sessions: the list of stays and prepaid sessions with its filters, paging and CSV export; a clicked
 plate opens the record's timeline (views/timeline.py) in place of the list."""
 
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime, timedelta
+
 import flet as ft
 
 from mobile.admin.context import use_admin, use_screen
@@ -30,6 +33,34 @@ def _amount(row: RecordRow) -> ft.Control:
     return ft.Column(lines, spacing=0, tight=True)
 
 
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+@ft.component
+def DayPicker(label: str, current: date | None, on_pick: Callable[[date], Awaitable[None]]) -> ft.Control:
+    """A calendar button beside a typed day: the operator's choice of typing or picking."""
+
+    async def picked(e) -> None:
+        value = e.control.value
+        if value is not None:
+            await on_pick(value.date() if isinstance(value, datetime) else value)
+
+    def open_calendar(_) -> None:
+        today = datetime.now(UTC).date()  # the bounds only: a day either side changes nothing
+        ft.context.page.show_dialog(
+            ft.DatePicker(
+                value=current or today,
+                first_date=date(today.year - 3, 1, 1),
+                last_date=today + timedelta(days=1),
+                help_text=label,
+                on_change=picked,
+            )
+        )
+
+    return ft.IconButton(ft.Icons.CALENDAR_MONTH, tooltip=label, on_click=open_calendar)
+
+
 @ft.component
 def Filters(state: SessionsState) -> ft.Control:
     f = state.filters
@@ -52,6 +83,12 @@ def Filters(state: SessionsState) -> ft.Control:
 
     async def pick_status(e) -> None:
         await state.apply(status=None if e.control.value in (None, ALL) else e.control.value)
+
+    async def pick_from(day: date) -> None:
+        await state.apply(day_from=day)
+
+    async def pick_to(day: date) -> None:
+        await state.apply(day_to=day)
 
     async def clear(_) -> None:
         typed.update(plate="", day_from="", day_to="")
@@ -103,8 +140,24 @@ def Filters(state: SessionsState) -> ft.Control:
                 on_select=pick_status,
                 **dense,
             ),
-            typed_field(typed, "day_from", "From day", hint_text="YYYY-MM-DD", width=130, on_submit=search),
-            typed_field(typed, "day_to", "To day", hint_text="YYYY-MM-DD", width=130, on_submit=search),
+            typed_field(
+                follow(typed, "day_from", _iso(f.day_from)),
+                "day_from",
+                "From day",
+                hint_text="YYYY-MM-DD",
+                width=130,
+                on_submit=search,
+            ),
+            DayPicker("Pick the first day", f.day_from, pick_from),
+            typed_field(
+                follow(typed, "day_to", _iso(f.day_to)),
+                "day_to",
+                "To day",
+                hint_text="YYYY-MM-DD",
+                width=130,
+                on_submit=search,
+            ),
+            DayPicker("Pick the last day", f.day_to, pick_to),
             ft.FilledButton("Search", icon=ft.Icons.SEARCH, on_click=search),
             ft.TextButton("Clear filters", on_click=clear, disabled=not f.any),
         ],
