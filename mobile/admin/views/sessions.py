@@ -58,7 +58,8 @@ def DayPicker(label: str, current: date | None, on_pick: Callable[[date], Awaita
             )
         )
 
-    return ft.IconButton(ft.Icons.CALENDAR_MONTH, tooltip=label, on_click=open_calendar)
+    # Named by visible text: a tooltip alone names a wrapper, not the button, for screen readers.
+    return ft.TextButton(label, icon=ft.Icons.CALENDAR_MONTH, on_click=open_calendar)
 
 
 @ft.component
@@ -148,7 +149,7 @@ def Filters(state: SessionsState) -> ft.Control:
                 width=130,
                 on_submit=search,
             ),
-            DayPicker("Pick the first day", f.day_from, pick_from),
+            DayPicker("Pick first day", f.day_from, pick_from),
             typed_field(
                 follow(typed, "day_to", _iso(f.day_to)),
                 "day_to",
@@ -157,7 +158,7 @@ def Filters(state: SessionsState) -> ft.Control:
                 width=130,
                 on_submit=search,
             ),
-            DayPicker("Pick the last day", f.day_to, pick_to),
+            DayPicker("Pick last day", f.day_to, pick_to),
             ft.FilledButton("Search", icon=ft.Icons.SEARCH, on_click=search),
             ft.TextButton("Clear filters", on_click=clear, disabled=not f.any),
         ],
