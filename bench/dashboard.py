@@ -210,14 +210,17 @@ async def seed(rng: random.Random, now: datetime, log=print) -> Tenant:
         )[0]
         paid_for = rng.choices(("stay", "session", "pass", "none"), (60, 30, 5, 5))[0]
         amount = rng.randrange(100, 3000)
+        paid = {"stay": stays, "session": sessions, "pass": passes}.get(paid_for)
+        item = rng.choice(paid) if paid else None
         payments.append(
             Payment(
                 id=uuid4(),
                 tenant=tenant,
                 purpose=paid_for if paid_for != "none" else "stay",
-                stay_id=rng.choice(stays).id if paid_for == "stay" else None,
-                session_id=rng.choice(sessions).id if paid_for == "session" else None,
-                parking_pass_id=rng.choice(passes).id if paid_for == "pass" else None,
+                stay_id=item.id if paid_for == "stay" else None,
+                session_id=item.id if paid_for == "session" else None,
+                parking_pass_id=item.id if paid_for == "pass" else None,
+                facility_id=item.facility_id if item else None,  # bulk inserts skip Payment.save
                 idempotency_key=f"bench-{i}",
                 gateway="sandbox",
                 currency="EUR",

@@ -1,5 +1,9 @@
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
+
+from backend.models.stays import Stay
 
 
 class Payment(Model):
@@ -26,6 +30,13 @@ class Payment(Model):
     parking_pass = fields.ForeignKeyField(
         "models.ParkingPass", related_name="payments", null=True, on_delete=fields.SET_NULL
     )
+    facility = fields.ForeignKeyField(
+        "models.Facility",
+        related_name="payments",
+        null=True,
+        on_delete=fields.RESTRICT,
+        description="Of the stay, session or pass paid for (set on creation): per-facility revenue",
+    )
     idempotency_key = fields.CharField(max_length=200, unique=True)
     gateway = fields.CharField(max_length=20)
     charge_id = fields.CharField(max_length=64, null=True)
@@ -51,11 +62,30 @@ class Payment(Model):
         indexes = (
             # Covering for the dashboard's revenue per quarter hour: answered from the index alone.
             ("tenant_id", "created_at", "status", "currency", "amount", "refunded_amount"),
+            ("facility_id", "created_at", "status", "currency", "amount", "refunded_amount"),
             ("driver_id", "created_at"),
             ("stay_id",),
             ("session_id",),
             ("parking_pass_id",),
         )
+
+    async def save(self, *args: Any, **kwargs: Any) -> None:
+        """A new payment takes the facility of what it pays for (bulk inserts must give it)."""
+        if not self._saved_in_db and self.facility_id is None:  # type: ignore[attr-defined]
+            self.facility_id = await _facility_paid_for(self)
+        await super().save(*args, **kwargs)
+
+
+async def _facility_paid_for(payment: Payment) -> Any:
+    for model, key in (
+        (Stay, payment.stay_id),  # type: ignore[attr-defined]
+        (ParkingSession, payment.session_id),  # type: ignore[attr-defined]
+        (ParkingPass, payment.parking_pass_id),  # type: ignore[attr-defined]
+    ):
+        if key is not None:
+            found = await model.filter(id=key).values_list("facility_id", flat=True)
+            return found[0] if found else None
+    return None
 
 
 class ParkingSession(Model):

@@ -26,11 +26,19 @@ log = logging.getLogger("parkflow.support")
 DISPUTE_REFUND = "dispute_refund"
 
 
+SAID = "Refunded "  # how the ticket's refund message starts: said once per ticket
+
+
 async def schedule_refund(ticket: Ticket, payment_ids: list[str]) -> None:
-    """Call inside the resolution's transaction; wake the job runner after the commit."""
+    """Call inside the resolution's transaction; wake the job runner after the commit. What each
+    payment still held is kept with the job: the message says that, not earlier refunds."""
+    due = {
+        str(p.id): p.amount - p.refunded_amount
+        for p in await Payment.filter(id__in=payment_ids).only("id", "amount", "refunded_amount")
+    }
     await enqueue(
         DISPUTE_REFUND,
-        {"ticket_id": str(ticket.id), "payment_ids": payment_ids},
+        {"ticket_id": str(ticket.id), "payment_ids": payment_ids, "due": due},
         dedupe_key=f"dispute-refund:{ticket.id}",
     )
 
@@ -50,19 +58,23 @@ async def dispute_refund_job(services: AppServices, payload: dict) -> None:
     if ticket is None:
         return
     payments = await Payment.filter(id__in=payload["payment_ids"]).prefetch_related("payment_method")
+    due: dict[str, int] = payload.get("due", {})
     refunded: list[str] = []
-    for payment in payments:
-        before = payment.refunded_amount
+    for payment in payments:  # a gateway failure raises: the job is retried, nothing refunded twice
         await refund_rest(services, payment)
         if payment.session_id is not None:  # type: ignore[attr-defined]
             await _follow_session(payment.session_id)  # type: ignore[attr-defined]
-        if payment.refunded_amount > before:
+        amount = due.get(str(payment.id), payment.refunded_amount)
+        if payment.status == "refunded" and amount > 0:
             card = payment.payment_method
             to = f"{card.brand} •••• {card.last4}" if card is not None else "the card it was paid with"
-            refunded.append(f"{format_amount(payment.refunded_amount - before, payment.currency)} to {to}")
-    if not refunded:
-        return  # a retry after everything went through: said once already
-    text = f"Refunded {', '.join(refunded)}. It shows on the card statement within a few days."
+            refunded.append(f"{format_amount(amount, payment.currency)} to {to}")
+    said = await TicketMessage.filter(
+        ticket_id=ticket.id, author_kind="system", body__startswith=SAID
+    ).exists()
+    if not refunded or said:
+        return  # nothing went back, or a retry after the message was written
+    text = f"{SAID}{', '.join(refunded)}. It shows on the card statement within a few days."
     now = datetime.now(UTC)
     await TicketMessage.create(
         ticket=ticket, author_kind="system", author_name="Parkflow", body=text, created_at=now

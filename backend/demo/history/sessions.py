@@ -67,6 +67,7 @@ def add_session(world: World, lot: Lot, car: Car, starts_at: datetime, minutes: 
             at=starts_at,
             failure=failure,
             session_id=sid,
+            facility_id=row["facility_id"],
             covers_from=starts_at,
             covers_until=ends_at,
         )
@@ -150,6 +151,7 @@ def _extended(world: World, lot: Lot, car: Car, row: dict) -> None:
             fee=fee,
             at=asked_at,
             session_id=row["id"],
+            facility_id=row["facility_id"],
             covers_from=row["ends_at"],
             covers_until=new_end,
         )
@@ -229,6 +231,7 @@ def add_passes(world: World, lot: Lot) -> None:
                 at=world.after(bought, 1, 3),
                 failure=failure,
                 parking_pass_id=pid,
+                facility_id=lot.id,
                 covers_from=bought,
                 covers_until=row["valid_until"],
             )

@@ -182,6 +182,7 @@ def _stay_payment(
         at=at,
         failure=failure,
         stay_id=row["id"],
+        facility_id=row["facility_id"],
         covers_from=row["entered_at"],
         covers_until=row["exited_at"],
     )

@@ -93,7 +93,9 @@ class World:
         **links: Any,
     ) -> dict[str, Any]:
         """A Payment row (and the sandbox processor's ledger row when captured). `links`: stay_id,
-        session_id or parking_pass_id, covers_from, covers_until, refunded_amount, refunded_at."""
+        session_id or parking_pass_id with its facility_id, covers_from, covers_until, refunded_amount,
+        refunded_at."""
+        assert links.get("facility_id") is not None, "a payment carries the facility of what it paid for"
         amount = parking + fee
         charge_id = None if failure else charge_id_for(key)
         refunded = links.get("refunded_amount", 0)

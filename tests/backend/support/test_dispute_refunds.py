@@ -111,3 +111,26 @@ async def test_without_asking_nothing_moves_and_a_refund_needs_an_upheld_dispute
     await payment.refresh_from_db()
     assert (payment.status, payment.refunded_amount) == ("captured", 0)
     assert (await SandboxCharge.get(id=payment.charge_id)).refunded_amount == 0
+
+
+async def test_a_job_that_stopped_after_refunding_still_tells_the_driver_once(client, alpha, aino) -> None:
+    stay = await add_stay(
+        alpha, "ABC-123", ago(hours=5), driver=aino.driver, exited_at=ago(hours=3), total=615, paid=615
+    )
+    payment = await charged_payment(client, alpha, aino, 615, "stay-exit-5", stay=stay)
+    opened = await open_ticket(client, aino, kind="dispute", stay_id=str(stay.id))
+    assert (await _resolve(client, alpha, opened["number"], refund=True)).status_code == 200
+    services = app_of(client).state.services
+    await run_jobs(app_of(client), (DISPUTE_REFUND,))
+    # As if that run had died after the refund, before its message: the message is gone.
+    await TicketMessage.filter(ticket__number=opened["number"], body__startswith="Refunded ").delete()
+
+    payload = {"ticket_id": opened["id"], "payment_ids": [str(payment.id)], "due": {str(payment.id): 615}}
+    await dispute_refund_job(services, payload)  # the retry
+    await dispute_refund_job(services, payload)  # and once more
+
+    said = await TicketMessage.filter(ticket__number=opened["number"], body__startswith="Refunded ").all()
+    assert [m.body for m in said] == [
+        "Refunded 6.15 EUR to Visa •••• 4242. It shows on the card statement within a few days."
+    ]
+    assert (await SandboxCharge.get(id=payment.charge_id)).refunded_amount == 615
