@@ -18,6 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = REPO / "test-artifacts" / "screenshots"
@@ -199,7 +200,12 @@ class App:
         self.button(name).click()
 
     def see(self, text: str | re.Pattern, timeout: float = 20_000) -> None:
-        self.text(text).wait_for(timeout=timeout)
+        try:
+            self.text(text).wait_for(timeout=timeout)
+        except PlaywrightTimeout:
+            # What the screen showed instead, for whoever reads the CI log.
+            self.shot(f"failed_{re.sub(r'[^A-Za-z0-9]+', '_', str(getattr(text, 'pattern', text)))[:40]}")
+            raise
 
     def fill(self, label: str, value: str) -> None:
         """A server re-render can swallow a fill: fill, read back, retry (FLET.md)."""

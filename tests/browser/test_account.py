@@ -21,7 +21,7 @@ def test_history_settings_export_and_delete(app: App, tmp_path) -> None:
     app.page.go_back()
 
     app.tap("History")
-    app.see(re.compile(r"Parking session · Kamppi P1"))
+    app.see(re.compile(r"Parking session · Kamppi P1"), timeout=40_000)
     app.see(total)
     app.see(re.compile(r"PF-[0-9A-F]{8}"))
     app.shot("15_history")

@@ -59,3 +59,11 @@ async def test_the_log_filters_by_who_and_when(client, tenant_a: Operator) -> No
     assert [e["object_id"] for e in recent["items"]] == ["new"]
     naive = await client.get(url, params={"since": "2026-01-10T00:00:00"}, headers=tenant_a.admin)
     assert naive.status_code == 422
+
+
+async def test_a_page_mark_beyond_any_id_is_a_clear_error(client, tenant_a: Operator) -> None:
+    """Found by the fuzzer: 2**63 overflowed the database integer (a 500)."""
+    response = await client.get(f"{ADMIN}/audit?before_id={2**63}", headers=tenant_a.admin)
+    assert (response.status_code, response.json()["code"]) == (422, "validation_error")
+    largest = await client.get(f"{ADMIN}/audit?before_id={2**63 - 1}", headers=tenant_a.admin)
+    assert largest.status_code == 200
