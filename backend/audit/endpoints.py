@@ -38,7 +38,9 @@ async def audit_log(
         AwareDatetime | None,
         Query(description="Only entries before this time (with offset)", examples=["2026-04-01T00:00:00Z"]),
     ] = None,
-    before_id: Annotated[int | None, Query(ge=1, le=2**63 - 1, description="Continue after this page")] = None,
+    before_id: Annotated[
+        int | None, Query(ge=1, le=2**63 - 1, description="Continue after this page")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> AuditPage:
     """Who changed what, newest first; filter by kind of object, by who did it and by when."""
