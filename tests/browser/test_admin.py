@@ -63,13 +63,27 @@ def test_an_operator_finds_a_session_corrects_its_plate_and_exports_csv(admin, s
     app.see("Latest activity")
     app.shot("admin_dashboard")
 
-    # An unpaid camera stay of the history (Kamppi P1 has ANPR), found by its plate.
-    unpaid = httpx.get(
+    # An unpaid camera stay of the history (Kamppi P1 has ANPR), found by its plate: one whose plate
+    # has no other record, so the search lists it alone.
+    candidates = httpx.get(
         f"{stack.api}/api/v1/admin/sessions",
-        params={"status": "unpaid", "kind": "stay", "facility": "kamppi-p1", "limit": 1},  # cameras
+        params={"status": "unpaid", "kind": "stay", "facility": "kamppi-p1", "limit": 50},  # cameras
         headers=headers,
         timeout=15,
-    ).json()["items"][0]
+    ).json()["items"]
+    unpaid = next(
+        row
+        for row in candidates
+        if len(
+            httpx.get(
+                f"{stack.api}/api/v1/admin/sessions",
+                params={"plate": row["plate"], "limit": 2},
+                headers=headers,
+                timeout=15,
+            ).json()["items"]
+        )
+        == 1
+    )
     plate = unpaid["plate"]
     app.section("Sessions")
     app.see("Export CSV")

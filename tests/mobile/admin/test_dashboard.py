@@ -17,6 +17,9 @@ async def seed(alpha, bravo) -> None:
     (capacity 10) holds 9 cars, P1 (capacity 120) 3 cars and a running session; 2 open tickets and
     1 waiting; one unpaid invoice of 25.00. Bravo: a bigger payment and a car inside, never shown."""
     now = datetime.now(UTC)
+    # Today's payments fall between the operator's midnight and now, whatever the hour the test runs.
+    midnight = local(f.today())
+    earlier_today, later_today = midnight + (now - midnight) / 3, midnight + (now - midnight) * 2 / 3
     a = alpha.tenant
     p1 = await Facility.get(slug="alpha-p1")
     p2 = await f.facility(a, "alpha-p2", "Alpha P2", capacity=10)
@@ -26,10 +29,8 @@ async def seed(alpha, bravo) -> None:
         await f.stay(p2, plate=f"P2-{n}")
     await f.session(p1, now - timedelta(minutes=30), now + timedelta(minutes=30), plate="SES-1")
     paid_stay = await f.stay(p1, plate="PAID-1", status="paid", exited_at=now - timedelta(hours=1))
-    await f.payment(a, 1000, now - timedelta(minutes=20), for_stay=paid_stay)
-    await f.payment(
-        a, 500, now - timedelta(minutes=10), status="partially_refunded", refunded=200, for_stay=paid_stay
-    )
+    await f.payment(a, 1000, earlier_today, for_stay=paid_stay)
+    await f.payment(a, 500, later_today, status="partially_refunded", refunded=200, for_stay=paid_stay)
     await f.payment(a, 700, local(days_ago(1), 12), for_stay=paid_stay)
     p2_stay = await f.stay(p2, plate="OLD-2", status="paid", exited_at=local(days_ago(8), 13))
     await f.payment(a, 900, local(days_ago(8), 12), for_stay=p2_stay)
