@@ -76,25 +76,24 @@ async def _void_invoice(ctx: OperatorContext, ticket: Ticket, now: datetime) -> 
     return invoice
 
 
-async def _refund_due(ticket: Ticket) -> RefundDue | None:
+async def _refund_due(ticket: Ticket) -> tuple[RefundDue | None, dict[str, int]]:
+    """What the driver paid for the disputed stay or session and still has not got back: the total,
+    and per payment (what a refund job gives back)."""
     if ticket.stay_id is not None:  # type: ignore[attr-defined]
         payments = Payment.filter(stay_id=ticket.stay_id)  # type: ignore[attr-defined]
     elif ticket.session_id is not None:  # type: ignore[attr-defined]
         payments = Payment.filter(session_id=ticket.session_id)  # type: ignore[attr-defined]
     else:
-        return None
+        return None, {}
     kept = [
         p
         for p in await payments.filter(status__in=_KEPT).order_by("created_at")
         if p.amount > p.refunded_amount
     ]
     if not kept:
-        return None
-    return RefundDue(
-        payment_ids=[str(p.id) for p in kept],
-        amount=sum(p.amount - p.refunded_amount for p in kept),
-        currency=kept[0].currency,
-    )
+        return None, {}
+    due = {str(p.id): p.amount - p.refunded_amount for p in kept}
+    return RefundDue(payment_ids=list(due), amount=sum(due.values()), currency=kept[0].currency), due
 
 
 def _next_step(refund: RefundDue | None, paid_invoice: Invoice | None, started: bool) -> str | None:
@@ -136,12 +135,12 @@ async def resolve(
                 voided = invoice
             elif invoice is not None and invoice.status == "paid":
                 paid_invoice = invoice
+        due: dict[str, int] = {}
         if upheld:
-            refund = await _refund_due(ticket)
-        started = body.refund and refund is not None
+            refund, due = await _refund_due(ticket)
+        started = body.refund and bool(due)
         if started:
-            assert refund is not None
-            await schedule_refund(ticket, refund.payment_ids)
+            await schedule_refund(ticket, due)
         ticket.status = TicketStatus.resolved.value
         ticket.resolution = body.resolution
         ticket.outcome = body.outcome.value if body.outcome else None

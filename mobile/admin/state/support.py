@@ -81,20 +81,17 @@ def upholding_effect(ticket: AdminTicket) -> str:
             )
         else:
             parts.append("The stay is waived: the driver owes nothing for it.")
-        if stay.paid_amount:
-            parts.append(
-                f"{format_amount(stay.paid_amount, stay.currency)} was paid: tick the refund below to send "
-                "it back to the driver's card, or refund it yourself."
-            )
-    elif session is not None:
-        kept = session.total_amount - session.refunded_amount
-        if kept > 0:
-            parts.append(
-                f"{format_amount(kept, session.currency)} was paid for the session: tick the refund below "
-                "to send it back to the driver's card, or refund it yourself."
-            )
-        else:
-            parts.append("Nothing was paid for this session, so nothing is refunded.")
+    elif session is None:
+        return "The driver is told you agree with them."
+    paid = refundable(ticket)  # what the refund box below would give back: one figure for both
+    if paid is not None:
+        what = "for the session " if stay is None else ""
+        parts.append(
+            f"{format_amount(*paid)} was paid {what}by card: tick the refund below to send it back to "
+            "the driver's card, or refund it yourself."
+        )
+    elif stay is None:
+        parts.append("Nothing was paid for this session, so nothing is refunded.")
     return " ".join(parts) or "The driver is told you agree with them."
 
 
