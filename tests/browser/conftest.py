@@ -214,10 +214,13 @@ class App:
     def fill_box(self, box, value: str) -> None:
         """`fill` for a field found otherwise (e.g. the first of several with one label)."""
         for _ in range(10):
-            box.fill(value)
-            self.page.wait_for_timeout(200)
-            if box.input_value().lower() == value.lower():
-                return
+            try:  # a re-render can also replace the field for a moment: find it again next round
+                box.fill(value, timeout=10_000)
+                self.page.wait_for_timeout(200)
+                if box.input_value(timeout=5_000).lower() == value.lower():
+                    return
+            except PlaywrightTimeout:
+                continue
         raise AssertionError(f"the field {box} did not keep {value!r}")
 
     def shot(self, name: str) -> None:
